@@ -1,0 +1,30 @@
+# camvault: `make run` starts the server with demo cameras; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+TEST_INSTALLED := $(VENV)/.test-installed
+
+.PHONY: run test bench clean
+
+$(INSTALLED): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(TEST_INSTALLED): $(INSTALLED) scripts/install-test-deps.sh
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	bash scripts/install-test-deps.sh
+	touch $@
+
+run: $(INSTALLED)
+	$(VENV)/bin/camvault run
+
+test: $(TEST_INSTALLED)
+	$(PY) -m pytest
+
+bench: $(TEST_INSTALLED)
+	$(PY) bench/record.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

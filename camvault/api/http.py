@@ -1,0 +1,39 @@
+"""Builds the FastAPI application over an assembled `Camvault`: dialect routers, error shapers,
+and a lifespan that starts and stops the node."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+import anyio
+from fastapi import FastAPI
+
+from camvault import __version__
+from camvault.api import camtrace
+from camvault.api.errors import ErrorShapers
+from camvault.app import Camvault
+
+log = logging.getLogger(__name__)
+
+
+def build_http_app(node: Camvault, *, announce=print) -> FastAPI:
+    """`announce` receives the one-time message with a generated admin password."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        generated = await anyio.to_thread.run_sync(node.start)
+        if generated:
+            announce(f"camvault: created user 'admin' with password: {generated}  (shown only once)")
+        try:
+            yield
+        finally:
+            await anyio.to_thread.run_sync(node.stop)
+
+    app = FastAPI(title="camvault", version=__version__, lifespan=lifespan, docs_url="/docs", redoc_url=None)
+    app.state.services = node.services
+    shapers = ErrorShapers()
+    shapers.register(camtrace.PREFIXES, camtrace.shape_error)
+    shapers.install(app)
+    app.include_router(camtrace.router())
+    return app

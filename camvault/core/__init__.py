@@ -1,0 +1,1 @@
+"""Pure domain: dataclasses and rules. Imports no I/O library (no av, sqlalchemy, httpx, os file access)."""

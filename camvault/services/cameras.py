@@ -1,0 +1,191 @@
+"""Cameras: the list a user may see, their live state, and adding/changing/removing them at run
+time. Cameras from the config file and from the API live in the same table; config cameras are
+read-only through the API (the file is their source of truth and is re-applied at every start)."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, field
+
+from camvault.config import CameraConfig
+from camvault.core.clock import Clock
+from camvault.core.errors import BadRequest, Conflict, Forbidden, NotFound
+from camvault.core.model import ROLES, Camera, Stream, User
+from camvault.core.rights import can_view, require_admin
+from camvault.services.ingest import IngestService
+from camvault.store.store import Store
+from camvault.video.ingest import StreamState
+from camvault.video.sources import SourceError, open_source
+
+log = logging.getLogger(__name__)
+
+UUID_NAMESPACE = uuid.UUID("6f1c1d2e-8a34-4c55-9a0e-3b7d2c1e0f42")
+
+
+@dataclass(frozen=True)
+class StreamSpec:
+    id: int
+    name: str = ""
+    source: str | None = None
+    roles: tuple[str, ...] = ()
+    quality: int = 3
+    on_demand: bool = False
+
+
+@dataclass(frozen=True)
+class CameraSpec:
+    """What a client or the config file says a camera is (the id is assigned when absent)."""
+
+    name: str
+    source: str
+    id: int | None = None
+    model: str = ""
+    serial_number: str | None = None
+    enabled: bool = True
+    transport: str = "tcp"
+    upside_down: bool = False
+    slice_max_s: int | None = None
+    retention_days: float | None = None
+    streams: tuple[StreamSpec, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def from_config(cls, c: CameraConfig) -> "CameraSpec":
+        streams = tuple(StreamSpec(s.id, s.name, s.source, tuple(s.roles), s.quality, s.on_demand)
+                        for s in c.streams or [])
+        return cls(name=c.name, source=c.source, id=c.id, model=c.model, serial_number=c.serial_number,
+                   enabled=c.enabled, transport=c.transport, upside_down=c.upside_down,
+                   slice_max_s=c.slice_max_s, retention_days=c.retention_days, streams=streams)
+
+
+@dataclass(frozen=True)
+class CameraView:
+    """A camera with the live state of its streams."""
+
+    camera: Camera
+    states: dict[int, StreamState | None]
+    is_recording: bool
+
+
+class CameraService:
+    def __init__(self, store: Store, ingest: IngestService, clock: Clock) -> None:
+        self._store = store
+        self._ingest = ingest
+        self._clock = clock
+
+    # --- start-up -------------------------------------------------------------------------------
+    def sync_config(self, specs: list[CameraSpec], *, seed_only: bool) -> None:
+        """Apply the config file's cameras. `seed_only` (the demo) inserts them only into an empty
+        table, as ordinary API cameras an operator may then edit."""
+        existing = {c.id: c for c in self._store.cameras.list()}
+        if seed_only and existing:
+            return
+        for spec in specs:
+            camera = self._build(spec, spec.id, origin="api" if seed_only else "config", previous=existing.get(spec.id))
+            self._store.cameras.upsert(camera, self._clock.now_ms())
+
+    def start_all(self) -> None:
+        for camera in self._store.cameras.list():
+            self._ingest.apply(camera)
+
+    # --- queries --------------------------------------------------------------------------------
+    def list_for(self, user: User) -> list[CameraView]:
+        return [self._view(c) for c in self._store.cameras.list() if can_view(user, c.id)]
+
+    def get_for(self, user: User, camera_id: int) -> CameraView:
+        return self._view(self.camera_for(user, camera_id))
+
+    def camera_for(self, user: User, camera_id: int) -> Camera:
+        """The camera if it exists (NotFound) and the user may see it (Forbidden)."""
+        camera = self._store.cameras.get(camera_id)
+        if camera is None:
+            raise NotFound(f"Camera {camera_id} not found", key="camera_not_found", id=camera_id)
+        if not can_view(user, camera_id):
+            raise Forbidden(f"You have no rights on camera {camera_id}", key="camera_forbidden", id=camera_id)
+        return camera
+
+    def names(self) -> dict[int, str]:
+        return {c.id: c.name for c in self._store.cameras.list()}
+
+    # --- changes (admin) ------------------------------------------------------------------------
+    def create(self, user: User, spec: CameraSpec) -> CameraView:
+        require_admin(user)
+        camera_id = spec.id or self._store.cameras.next_id()
+        if self._store.cameras.get(camera_id) is not None:
+            raise Conflict(f"Camera {camera_id} already exists", key="camera_exists", id=camera_id)
+        camera = self._build(spec, camera_id, origin="api", previous=None)
+        self._store.cameras.upsert(camera, self._clock.now_ms())
+        self._ingest.apply(camera)
+        log.info("camera %s (%s) added by %s", camera.id, camera.name, user.name)
+        return self._view(camera)
+
+    def update(self, user: User, camera_id: int, spec: CameraSpec) -> CameraView:
+        require_admin(user)
+        previous = self._editable(camera_id)
+        camera = self._build(spec, camera_id, origin="api", previous=previous)
+        self._store.cameras.upsert(camera, self._clock.now_ms())
+        self._ingest.apply(camera)
+        log.info("camera %s changed by %s", camera_id, user.name)
+        return self._view(camera)
+
+    def delete(self, user: User, camera_id: int) -> None:
+        """Stop and forget the camera; its recorded slices stay until retention removes them."""
+        require_admin(user)
+        self._editable(camera_id)
+        self._ingest.remove(camera_id)
+        self._store.cameras.delete(camera_id)
+        log.info("camera %s removed by %s", camera_id, user.name)
+
+    def _editable(self, camera_id: int) -> Camera:
+        camera = self._store.cameras.get(camera_id)
+        if camera is None:
+            raise NotFound(f"Camera {camera_id} not found", key="camera_not_found", id=camera_id)
+        if camera.origin == "config":
+            raise Conflict(f"Camera {camera_id} is defined in the config file; change it there",
+                           key="camera_from_config", id=camera_id)
+        return camera
+
+    def _view(self, camera: Camera) -> CameraView:
+        states = {s.stream_id: self._ingest.state(camera.id, s.stream_id) for s in camera.streams}
+        return CameraView(camera, states, self._ingest.is_recording(camera.id))
+
+    def _build(self, spec: CameraSpec, camera_id: int, *, origin: str, previous: Camera | None) -> Camera:
+        _validate(spec)
+        streams = spec.streams or (StreamSpec(1, "", None, ROLES, 3),)
+        built = tuple(Stream(camera_id=camera_id, stream_id=s.id, source=s.source or spec.source, name=s.name,
+                             roles=tuple(s.roles), quality=s.quality, on_demand=s.on_demand) for s in streams)
+        if previous is not None:
+            cam_uuid, serial = previous.uuid, spec.serial_number or previous.serial_number
+        else:
+            cam_uuid = str(uuid.uuid5(UUID_NAMESPACE, f"camera-{camera_id}") if origin == "config" else uuid.uuid4())
+            serial = spec.serial_number or f"CV{cam_uuid.replace('-', '')[:10].upper()}"
+        return Camera(id=camera_id, name=spec.name.strip(), source=spec.source, uuid=cam_uuid, serial_number=serial,
+                      model=spec.model, enabled=spec.enabled, origin=origin, transport=spec.transport,
+                      upside_down=spec.upside_down, slice_max_s=spec.slice_max_s,
+                      retention_days=spec.retention_days, streams=built)
+
+
+def _validate(spec: CameraSpec) -> None:
+    if not spec.name or not spec.name.strip():
+        raise BadRequest("A camera needs a name", key="camera_name_required")
+    if spec.transport not in ("tcp", "udp"):
+        raise BadRequest("transport must be 'tcp' or 'udp'", key="invalid_transport")
+    if spec.slice_max_s is not None and not 1 <= spec.slice_max_s <= 86400:
+        raise BadRequest("sliceMaxS must be between 1 and 86400", key="invalid_slice_max")
+    ids = [s.id for s in spec.streams]
+    if len(set(ids)) != len(ids) or any(i < 1 for i in ids):
+        raise BadRequest("stream ids must be unique positive integers", key="invalid_stream_ids")
+    for s in spec.streams:
+        if not 1 <= s.quality <= 3:
+            raise BadRequest(f"stream {s.id}: quality must be 1, 2 or 3", key="invalid_quality")
+        unknown = sorted(set(s.roles) - set(ROLES))
+        if unknown:
+            raise BadRequest(f"stream {s.id}: unknown role(s) {', '.join(unknown)}", key="invalid_role")
+    for url in {spec.source, *(s.source for s in spec.streams if s.source)}:
+        try:
+            open_source(url, transport=spec.transport)
+        except SourceError as exc:
+            raise BadRequest(f"Invalid source: {exc}", key="invalid_source") from None
+
+
+__all__ = ["CameraService", "CameraSpec", "StreamSpec", "CameraView"]

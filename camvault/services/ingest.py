@@ -1,0 +1,99 @@
+"""Which camera streams are pulled and what each feeds: one `IngestWorker` per enabled stream,
+with a `SliceRecorder` when the stream has the `rrecord` role.
+
+Thread-safe: the worker table is guarded by a lock; workers run on their own threads.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Callable
+
+from camvault.core.clock import Clock
+from camvault.core.model import Camera, ConnectionEvent, Slice, Stream
+from camvault.store.store import Store
+from camvault.video.ingest import IngestWorker, StreamState
+from camvault.video.recorder import SliceRecorder
+from camvault.video.sources import SourceError, SourceSession, open_source
+
+log = logging.getLogger(__name__)
+
+
+class IngestService:
+    def __init__(self, store: Store, clock: Clock, *, default_slice_max_s: int,
+                 on_slice: Callable[[Slice], None]) -> None:
+        self._store = store
+        self._clock = clock
+        self._default_slice_max_s = default_slice_max_s
+        self._on_slice = on_slice
+        self._workers: dict[tuple[int, int], tuple[IngestWorker, SliceRecorder | None]] = {}
+        self._lock = threading.Lock()
+
+    def apply(self, camera: Camera) -> None:
+        """(Re)start the camera's streams to match its definition; stops them if it is disabled."""
+        self.remove(camera.id)
+        if not camera.enabled:
+            return
+        for stream in camera.streams:
+            if stream.ignored or stream.on_demand:
+                continue
+            try:
+                worker, recorder = self._build(camera, stream)
+            except SourceError as exc:
+                log.error("camera %s stream %s not started: %s", camera.id, stream.stream_id, exc)
+                continue
+            with self._lock:
+                self._workers[(camera.id, stream.stream_id)] = (worker, recorder)
+            worker.start()
+
+    def remove(self, camera_id: int) -> None:
+        """Stop the camera's workers; their open slices are finished and indexed."""
+        with self._lock:
+            keys = [k for k in self._workers if k[0] == camera_id]
+            doomed = [self._workers.pop(k)[0] for k in keys]
+        _stop_all(doomed)
+
+    def stop_all(self) -> None:
+        with self._lock:
+            doomed = [w for w, _ in self._workers.values()]
+            self._workers.clear()
+        _stop_all(doomed)
+
+    def state(self, camera_id: int, stream_id: int) -> StreamState | None:
+        entry = self._workers.get((camera_id, stream_id))
+        return entry[0].state if entry else None
+
+    def is_recording(self, camera_id: int) -> bool:
+        with self._lock:
+            entries = [e for k, e in self._workers.items() if k[0] == camera_id]
+        return any(rec is not None and rec.is_recording for _, rec in entries)
+
+    def _build(self, camera: Camera, stream: Stream) -> tuple[IngestWorker, SliceRecorder | None]:
+        source = open_source(stream.source, label=camera.name, transport=camera.transport)
+        recorder = None
+        if "rrecord" in stream.roles:
+            recorder = SliceRecorder(camera.id, stream.stream_id, self._store.media,
+                                     slice_max_s=camera.slice_max_s or self._default_slice_max_s,
+                                     on_slice=self._on_slice)
+        worker = IngestWorker(stream, source, [recorder] if recorder else [], self._clock,
+                              on_connection=self._log_connection, on_media=self._remember_media)
+        return worker, recorder
+
+    def _log_connection(self, event: ConnectionEvent) -> None:
+        self._store.connections.add(event)
+
+    def _remember_media(self, stream: Stream, session: SourceSession) -> None:
+        info = session.info
+        if (stream.encoding, stream.width, stream.height) != (info.encoding, info.width, info.height):
+            self._store.cameras.set_stream_media(stream.camera_id, stream.stream_id, info.encoding,
+                                                 info.width, info.height)
+
+
+def _stop_all(workers: list[IngestWorker]) -> None:
+    """Stop workers in parallel so a shutdown with many cameras stays quick."""
+    threads = [threading.Thread(target=w.stop) for w in workers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()

@@ -1,0 +1,113 @@
+"""Users: creation, listing, password checks (bcrypt, with a short-lived cache of verified
+credentials so Basic auth does not pay a bcrypt round per request) and the initial admin."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+import threading
+from collections import OrderedDict
+
+import bcrypt
+
+from camvault.core.clock import Clock
+from camvault.core.errors import BadRequest, Conflict, NotFound, Unauthorized
+from camvault.core.model import CameraRight, Profile, User
+from camvault.store.users import UserRepo
+
+log = logging.getLogger(__name__)
+
+BCRYPT_ROUNDS = 10
+CACHE_TTL_S = 60.0
+CACHE_SIZE = 1024
+
+
+def hash_password(password: str) -> tuple[str, str]:
+    """(bcrypt hash, md5 hex) of a password; md5 serves the legacy CamTrace WSSE variant."""
+    hashed = bcrypt.hashpw(password.encode(), bcrypt.gensalt(BCRYPT_ROUNDS)).decode()
+    return hashed, hashlib.md5(password.encode()).hexdigest()
+
+
+class UserService:
+    def __init__(self, repo: UserRepo, clock: Clock) -> None:
+        self._repo = repo
+        self._clock = clock
+        self._verified: OrderedDict[tuple[str, bytes], tuple[int, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def ensure_admin(self, password: str | None) -> str | None:
+        """Create user `admin` when there is no user yet. Returns the generated password, if one was."""
+        if self._repo.count():
+            return None
+        generated = None if password else secrets.token_urlsafe(12)
+        self.create("admin", password or generated, Profile.ADMIN)
+        log.info("created the initial admin user")
+        return generated
+
+    def create(self, name: str, password: str, profile: Profile | str, camera_ids: list[int] | None = None) -> User:
+        name = name.strip()
+        if not name or len(name) > 100:
+            raise BadRequest("A user name must have 1 to 100 characters", key="invalid_user_name")
+        if not password:
+            raise BadRequest("The password must not be empty", key="empty_password")
+        try:
+            profile = Profile(profile)
+        except ValueError:
+            raise BadRequest(f"Unknown profile {profile!r}: use one of "
+                             f"{', '.join(p.value for p in Profile)}", key="invalid_profile") from None
+        if self._repo.credentials(name) is not None:
+            raise Conflict(f"User {name!r} already exists", key="user_exists")
+        user_id = self._repo.insert(name, profile, *hash_password(password), now_ms=self._clock.now_ms())
+        if camera_ids:
+            self._set_rights(user_id, [CameraRight(c) for c in camera_ids])
+        return self._repo.get(user_id)
+
+    def set_rights(self, name: str, rights: list[CameraRight]) -> User:
+        user = self._repo.get_by_name(name)
+        if user is None:
+            raise NotFound(f"No user {name!r}", key="unknown_user")
+        self._set_rights(user.id, rights)
+        return self._repo.get(user.id)
+
+    def _set_rights(self, user_id: int, rights: list[CameraRight]) -> None:
+        try:
+            self._repo.set_rights(user_id, rights)
+        except LookupError as exc:
+            raise BadRequest(f"Unknown camera(s): {', '.join(map(str, exc.args[0]))}", key="unknown_cameras") from None
+
+    def list(self) -> list[User]:
+        return self._repo.list()
+
+    def get(self, user_id: int) -> User | None:
+        return self._repo.get(user_id)
+
+    def authenticate_password(self, name: str, password: str) -> User:
+        """The user whose name and password these are; Unauthorized otherwise (same message for an
+        unknown user, so the answer does not reveal which names exist)."""
+        key = (name, hashlib.sha256(password.encode()).digest())
+        user_id = self._cached(key)
+        if user_id is None:
+            creds = self._repo.credentials(name)
+            if creds is None or not bcrypt.checkpw(password.encode(), creds.password_bcrypt.encode()):
+                raise Unauthorized("Invalid password!", key="invalid_password")
+            user_id = creds.user_id
+            self._remember(key, user_id)
+        user = self._repo.get(user_id)
+        if user is None:
+            raise Unauthorized("Invalid password!", key="invalid_password")
+        return user
+
+    def _cached(self, key: tuple[str, bytes]) -> int | None:
+        with self._lock:
+            hit = self._verified.get(key)
+            if hit and hit[1] > self._clock.monotonic_s():
+                return hit[0]
+            self._verified.pop(key, None)
+            return None
+
+    def _remember(self, key: tuple[str, bytes], user_id: int) -> None:
+        with self._lock:
+            self._verified[key] = (user_id, self._clock.monotonic_s() + CACHE_TTL_S)
+            while len(self._verified) > CACHE_SIZE:
+                self._verified.popitem(last=False)

@@ -1,0 +1,90 @@
+"""Camera and stream rows <-> `core.model.Camera`."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, delete, func, insert, select, update
+
+from camvault.core.model import Camera, Stream
+from camvault.store.tables import cameras, streams
+
+
+class CameraRepo:
+    """Cameras and their streams. Every method is one short transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def list(self) -> list[Camera]:
+        with self._engine.connect() as conn:
+            cams = conn.execute(select(cameras).order_by(cameras.c.id)).mappings().all()
+            rows = conn.execute(select(streams).order_by(streams.c.camera_id, streams.c.stream_id)).mappings().all()
+        by_camera: dict[int, list[Stream]] = {}
+        for row in rows:
+            by_camera.setdefault(row["camera_id"], []).append(_stream(row))
+        return [_camera(c, by_camera.get(c["id"], [])) for c in cams]
+
+    def get(self, camera_id: int) -> Camera | None:
+        with self._engine.connect() as conn:
+            cam = conn.execute(select(cameras).where(cameras.c.id == camera_id)).mappings().first()
+            if cam is None:
+                return None
+            rows = conn.execute(select(streams).where(streams.c.camera_id == camera_id)
+                                .order_by(streams.c.stream_id)).mappings().all()
+        return _camera(cam, [_stream(r) for r in rows])
+
+    def next_id(self) -> int:
+        with self._engine.connect() as conn:
+            return (conn.execute(select(func.max(cameras.c.id))).scalar() or 0) + 1
+
+    def upsert(self, camera: Camera, created_ms: int) -> None:
+        """Insert the camera or replace its fields and streams (measured stream media is kept)."""
+        with self._engine.begin() as conn:
+            exists = conn.execute(select(cameras.c.id).where(cameras.c.id == camera.id)).first()
+            values = _camera_values(camera)
+            if exists:
+                conn.execute(update(cameras).where(cameras.c.id == camera.id).values(**values))
+            else:
+                conn.execute(insert(cameras).values(id=camera.id, created_ms=created_ms, **values))
+            measured = {r.stream_id: r for r in conn.execute(
+                select(streams).where(streams.c.camera_id == camera.id))}
+            conn.execute(delete(streams).where(streams.c.camera_id == camera.id))
+            for s in camera.streams:
+                old = measured.get(s.stream_id)
+                conn.execute(insert(streams).values(
+                    camera_id=camera.id, stream_id=s.stream_id, name=s.name, source=s.source,
+                    roles=",".join(s.roles), quality=s.quality, ignored=s.ignored, on_demand=s.on_demand,
+                    encoding=s.encoding or (old.encoding if old else None),
+                    width=s.width or (old.width if old else None),
+                    height=s.height or (old.height if old else None)))
+
+    def delete(self, camera_id: int) -> None:
+        with self._engine.begin() as conn:
+            conn.execute(delete(streams).where(streams.c.camera_id == camera_id))
+            conn.execute(delete(cameras).where(cameras.c.id == camera_id))
+
+    def set_stream_media(self, camera_id: int, stream_id: int, encoding: str, width: int, height: int) -> None:
+        """Remember what a stream was last measured to carry (shown while it is offline)."""
+        with self._engine.begin() as conn:
+            conn.execute(update(streams).where(streams.c.camera_id == camera_id, streams.c.stream_id == stream_id)
+                         .values(encoding=encoding, width=width, height=height))
+
+
+def _camera_values(c: Camera) -> dict:
+    return dict(name=c.name, source=c.source, uuid=c.uuid, serial_number=c.serial_number, model=c.model,
+                enabled=c.enabled, origin=c.origin, transport=c.transport, upside_down=c.upside_down,
+                slice_max_s=c.slice_max_s, retention_days=c.retention_days)
+
+
+def _camera(row, stream_list: list[Stream]) -> Camera:
+    return Camera(id=row["id"], name=row["name"], source=row["source"], uuid=row["uuid"],
+                  serial_number=row["serial_number"], model=row["model"], enabled=row["enabled"],
+                  origin=row["origin"], transport=row["transport"], upside_down=row["upside_down"],
+                  slice_max_s=row["slice_max_s"], retention_days=row["retention_days"],
+                  streams=tuple(stream_list))
+
+
+def _stream(row) -> Stream:
+    return Stream(camera_id=row["camera_id"], stream_id=row["stream_id"], source=row["source"], name=row["name"],
+                  roles=tuple(r for r in row["roles"].split(",") if r), quality=row["quality"],
+                  ignored=row["ignored"], on_demand=row["on_demand"], encoding=row["encoding"],
+                  width=row["width"], height=row["height"])

@@ -1,0 +1,1 @@
+"""Alembic migrations of the camvault schema, run at startup by `store.db.migrate`."""

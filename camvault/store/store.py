@@ -1,0 +1,30 @@
+"""The store facade: one engine, one media root and the repositories over them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from camvault.store.cameras import CameraRepo
+from camvault.store.connections import ConnectionRepo
+from camvault.store.db import make_engine, migrate
+from camvault.store.media import MediaStore
+from camvault.store.slices import SliceRepo
+from camvault.store.users import UserRepo
+
+
+class Store:
+    """Constructing it connects nothing; `open()` migrates the schema."""
+
+    def __init__(self, database_url: str, data_dir: Path) -> None:
+        self.engine = make_engine(database_url)
+        self.media = MediaStore(data_dir)
+        self.cameras = CameraRepo(self.engine)
+        self.slices = SliceRepo(self.engine)
+        self.users = UserRepo(self.engine)
+        self.connections = ConnectionRepo(self.engine)
+
+    def open(self) -> None:
+        migrate(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,163 @@
+"""Ingest: one worker thread per camera stream pulls packets from its source and hands them to
+sinks (the slice recorder now; live fan-out later), reconnecting with capped exponential back-off.
+
+Every connect and disconnect is reported through `on_connection` (the camera-connections log).
+Packets get a wall-clock time: the session is anchored to the clock at its first packet and then
+follows the stream's own timestamps; a jump of more than `REANCHOR_MS` re-anchors it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Callable, Protocol
+
+import av
+
+from camvault.core.backoff import Backoff
+from camvault.core.clock import Clock
+from camvault.core.model import ConnectionEvent, Stream
+from camvault.video.sources import Source, SourceError, SourceSession
+from camvault.video.sources.base import redact
+
+log = logging.getLogger(__name__)
+
+REANCHOR_MS = 10_000
+
+
+class PacketSink(Protocol):
+    """Receives a session's packets on the ingest thread. Must not keep or mutate a packet."""
+
+    def on_session_start(self, session: SourceSession) -> None: ...
+
+    def on_packet(self, packet: av.Packet, wall_ms: int) -> None: ...
+
+    def on_session_end(self) -> None: ...
+
+
+@dataclass
+class StreamState:
+    """Live state of one stream, read by services (status, isRecording, metrics)."""
+
+    connected: bool = False
+    codec: str | None = None
+    width: int | None = None
+    height: int | None = None
+    fps: float | None = None
+    last_packet_ms: int | None = None
+    packets: int = 0
+    last_error: str = ""
+    sessions: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+class IngestWorker:
+    """Pulls one stream until `stop()`. The constructor has no side effects; `start()` runs a thread."""
+
+    def __init__(self, stream: Stream, source: Source, sinks: list[PacketSink], clock: Clock, *,
+                 on_connection: Callable[[ConnectionEvent], None],
+                 on_media: Callable[[Stream, SourceSession], None] | None = None,
+                 backoff: Backoff | None = None) -> None:
+        self.stream = stream
+        self.state = StreamState()
+        self._source = source
+        self._sinks = sinks
+        self._clock = clock
+        self._on_connection = on_connection
+        self._on_media = on_media
+        self._backoff = backoff or Backoff()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self.run, name=f"ingest-{self.stream.key}", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout_s: float = 10.0) -> None:
+        """Ask the worker to stop and wait for it (its open slices are finished on the way out)."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+            if self._thread.is_alive():
+                log.error("ingest %s did not stop within %.0f s", self.stream.key, timeout_s)
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                session = self._source.open(self._stop)
+            except (SourceError, av.error.FFmpegError, OSError) as exc:
+                self._failed(str(exc))
+                continue
+            detail = self._pull(session)
+            if not self._stop.is_set():
+                self._failed(detail, was_connected=True)
+
+    def _pull(self, session: SourceSession) -> str:
+        """Run one session to its end; returns why it ended."""
+        info = session.info
+        self.state.codec, self.state.width, self.state.height, self.state.fps = \
+            info.codec, info.width, info.height, info.fps
+        self.state.connected, self.state.last_error = True, ""
+        self.state.sessions += 1
+        self._event(True, f"{info.encoding} {info.width}x{info.height}")
+        if self._on_media:
+            self._on_media(self.stream, session)
+        detail = "stopped"
+        for sink in self._sinks:
+            sink.on_session_start(session)
+        try:
+            self._dispatch(session)
+            detail = "source ended" if not self._stop.is_set() else "stopped"
+        except (SourceError, av.error.FFmpegError, OSError) as exc:
+            detail = str(exc)
+        except Exception as exc:  # a sink bug must not kill ingest silently
+            log.exception("ingest %s: unexpected error", self.stream.key)
+            detail = f"internal error: {exc}"
+        finally:
+            for sink in self._sinks:
+                _safe_end(sink, self.stream.key)
+            session.close()
+            self.state.connected = False
+            self._event(False, detail)
+        return detail
+
+    def _dispatch(self, session: SourceSession) -> None:
+        tb_ms = float(session.info.time_base) * 1000
+        anchor: tuple[int, float] | None = None
+        for packet in session.packets():
+            ticks = packet.pts if packet.pts is not None else packet.dts
+            now_ms = self._clock.now_ms()
+            wall_ms = anchor[0] + round(ticks * tb_ms - anchor[1]) if anchor else now_ms
+            if anchor is None or abs(wall_ms - now_ms) > REANCHOR_MS:
+                anchor, wall_ms = (now_ms, ticks * tb_ms), now_ms
+            self.state.last_packet_ms = now_ms
+            self.state.packets += 1
+            if self.state.packets == 1 or packet.is_keyframe:
+                self._backoff.reset()
+            for sink in self._sinks:
+                sink.on_packet(packet, wall_ms)
+
+    def _failed(self, detail: str, was_connected: bool = False) -> None:
+        self.state.last_error = detail
+        delay_s = self._backoff.next_delay_s()
+        level = logging.WARNING if was_connected or self._backoff.attempts <= 1 else logging.DEBUG
+        log.log(level, "camera stream %s (%s): %s; retrying in %.1f s", self.stream.key,
+                redact(self.stream.source), detail, delay_s)
+        if not was_connected and self._backoff.attempts == 1:
+            self._event(False, detail)
+        self._stop.wait(delay_s)
+
+    def _event(self, connected: bool, detail: str) -> None:
+        try:
+            self._on_connection(ConnectionEvent(self.stream.camera_id, self.stream.stream_id, connected,
+                                                self._clock.now_ms(), detail))
+        except Exception:
+            log.exception("recording a connection event of %s failed", self.stream.key)
+
+
+def _safe_end(sink: PacketSink, key: str) -> None:
+    try:
+        sink.on_session_end()
+    except Exception:
+        log.exception("ingest %s: closing a sink failed", key)

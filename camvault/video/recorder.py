@@ -1,0 +1,128 @@
+"""Stream-copy recording of one stream into MKV slices (no decode, no re-encode).
+
+A slice starts on a keyframe (packets before the first keyframe are dropped), is written to
+`<name>.mkv.part`, and when it ends (`core.slicing.should_cut`, session end or stop) it is closed,
+fsynced and renamed; only then is `on_slice` called so the service inserts its row (DESIGN rule 1).
+Timestamps in each file start at 0. Called from one ingest thread; not thread-safe.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+import av
+
+from camvault.core.model import Slice
+from camvault.core.slicename import slice_relpath
+from camvault.core.slicing import should_cut
+from camvault.store.media import MediaStore
+from camvault.video.sources.base import SourceSession
+
+log = logging.getLogger(__name__)
+
+
+class _OpenSlice:
+    """The slice being written: its container, output stream and timing."""
+
+    def __init__(self, relpath: str, container, stream, start_ms: int, base_ticks: int) -> None:
+        self.relpath, self.container, self.stream = relpath, container, stream
+        self.start_ms, self.base_ticks = start_ms, base_ticks
+        self.end_ticks = base_ticks      # last packet's end, in source ticks
+        self.last_dts: int | None = None
+
+
+class SliceRecorder:
+    """A packet sink writing slices of type `slice_type` for one camera stream."""
+
+    def __init__(self, camera_id: int, stream_id: int, media: MediaStore, *, slice_max_s: int,
+                 on_slice: Callable[[Slice], None], slice_type: str = "r") -> None:
+        self.camera_id, self.stream_id = camera_id, stream_id
+        self._media = media
+        self._slice_max_ms = slice_max_s * 1000
+        self._on_slice = on_slice
+        self._type = slice_type
+        self._session: SourceSession | None = None
+        self._open: _OpenSlice | None = None
+        self._tb = 0.0
+        self._frame_ticks = 1
+        self._last_key_ticks: int | None = None
+        self._gop_ms: int | None = None
+
+    @property
+    def is_recording(self) -> bool:
+        return self._open is not None
+
+    def on_session_start(self, session: SourceSession) -> None:
+        self._session = session
+        self._tb = float(session.info.time_base)
+        self._frame_ticks = max(1, round(1 / (session.info.fps or 25) / self._tb))
+        self._last_key_ticks = self._gop_ms = None
+
+    def on_packet(self, packet: av.Packet, wall_ms: int) -> None:
+        ticks = packet.dts if packet.dts is not None else packet.pts
+        if packet.is_keyframe:
+            self._note_keyframe(ticks)
+        if self._open is None:
+            if not packet.is_keyframe:
+                return
+            self._start(ticks, wall_ms)
+        elif should_cut(elapsed_ms=self._ms(ticks - self._open.base_ticks), is_keyframe=packet.is_keyframe,
+                        gop_ms=self._gop_ms, slice_max_ms=self._slice_max_ms):
+            self.finish()
+            self._start(ticks, wall_ms)
+        self._write(packet, ticks)
+
+    def on_session_end(self) -> None:
+        self.finish()
+        self._session = None
+
+    def finish(self) -> None:
+        """Close the open slice, publish the file, report it. Safe to call when none is open."""
+        current, self._open = self._open, None
+        if current is None:
+            return
+        try:
+            current.container.close()
+            size = self._media.publish(current.relpath)
+        except (OSError, av.error.FFmpegError) as exc:
+            log.error("camera %s.%s: closing slice %s failed: %s", self.camera_id, self.stream_id,
+                      current.relpath, exc)
+            return
+        stop_ms = current.start_ms + self._ms(current.end_ticks - current.base_ticks)
+        self._on_slice(Slice(id=0, camera_id=self.camera_id, stream_id=self.stream_id, start_ms=current.start_ms,
+                             stop_ms=stop_ms, type=self._type, size_bytes=size, path=current.relpath))
+
+    def _ms(self, ticks: int) -> int:
+        return round(ticks * self._tb * 1000)
+
+    def _note_keyframe(self, ticks: int) -> None:
+        if self._last_key_ticks is not None and ticks > self._last_key_ticks:
+            self._gop_ms = self._ms(ticks - self._last_key_ticks)
+        self._last_key_ticks = ticks
+
+    def _start(self, ticks: int, wall_ms: int) -> None:
+        relpath = slice_relpath(self.camera_id, self.stream_id, wall_ms, self._type)
+        container = av.open(str(self._media.partial_path(relpath)), "w", format="matroska")
+        stream = self._session.add_output_stream(container)
+        self._open = _OpenSlice(relpath, container, stream, wall_ms, ticks)
+
+    def _write(self, packet: av.Packet, ticks: int) -> None:
+        current = self._open
+        if current.last_dts is not None and ticks <= current.last_dts:
+            log.debug("camera %s.%s: dropping non-monotonic packet", self.camera_id, self.stream_id)
+            return
+        saved = (packet.pts, packet.dts, packet.time_base, packet.stream)
+        base = current.base_ticks
+        packet.pts = None if packet.pts is None else packet.pts - base
+        packet.dts = None if packet.dts is None else packet.dts - base
+        packet.stream = current.stream
+        try:
+            current.container.mux(packet)
+        finally:
+            packet.pts, packet.dts, packet.time_base = saved[0], saved[1], saved[2]
+            if saved[3] is not None:
+                packet.stream = saved[3]
+        current.last_dts = ticks
+        end = (saved[0] if saved[0] is not None else ticks) + (packet.duration or self._frame_ticks)
+        current.end_ticks = max(current.end_ticks, end)

@@ -1,0 +1,31 @@
+"""Camera sources chosen by URL scheme behind one small interface (`Source.open` -> `SourceSession`).
+
+rtsp:// and rtsps:// (PyAV demux), file:// (a media file looped at real-time pace) and
+synthetic:// (camvault's own H.264 test camera).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from camvault.video.sources.base import Source, SourceError, SourceSession, StreamInfo
+from camvault.video.sources.file import FileSource
+from camvault.video.sources.rtsp import RtspSource
+from camvault.video.sources.synthetic import SyntheticSource
+
+SCHEMES = ("rtsp", "rtsps", "file", "synthetic")
+
+
+def open_source(url: str, *, label: str = "", transport: str = "tcp") -> Source:
+    """The source for `url`; `label` is burned into synthetic pictures (the camera name)."""
+    scheme = urlsplit(url).scheme.lower()
+    if scheme in ("rtsp", "rtsps"):
+        return RtspSource(url, transport=transport)
+    if scheme == "file":
+        return FileSource(url)
+    if scheme == "synthetic":
+        return SyntheticSource(url, label=label)
+    raise SourceError(f"unsupported source scheme {scheme!r} (use one of {', '.join(SCHEMES)})")
+
+
+__all__ = ["open_source", "Source", "SourceSession", "SourceError", "StreamInfo", "SCHEMES"]

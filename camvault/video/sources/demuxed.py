@@ -1,0 +1,46 @@
+"""A session over a PyAV input container (shared by the RTSP and file sources)."""
+
+from __future__ import annotations
+
+import threading
+from fractions import Fraction
+from typing import Iterator
+
+import av
+
+from camvault.video.sources.base import SourceError, StreamInfo
+
+
+class DemuxedSession:
+    """Yields the packets of the container's first video stream; stream copy via a template."""
+
+    def __init__(self, container: av.container.InputContainer, stop: threading.Event) -> None:
+        self._container = container
+        self._stop = stop
+        if not container.streams.video:
+            container.close()
+            raise SourceError("the source has no video stream")
+        self._stream = container.streams.video[0]
+        ctx = self._stream.codec_context
+        rate = self._stream.average_rate or self._stream.guessed_rate
+        self.info = StreamInfo(codec=ctx.name, width=ctx.width, height=ctx.height,
+                               fps=float(rate) if rate else None,
+                               time_base=self._stream.time_base or Fraction(1, 90000))
+
+    def packets(self) -> Iterator[av.Packet]:
+        """Raw packets with a timestamp, until EOF or stop."""
+        try:
+            for packet in self._container.demux(self._stream):
+                if self._stop.is_set():
+                    return
+                if packet.dts is None and packet.pts is None:
+                    continue
+                yield packet
+        except av.error.FFmpegError as exc:
+            raise SourceError(f"read failed: {exc}") from exc
+
+    def add_output_stream(self, container: av.container.OutputContainer) -> av.stream.Stream:
+        return container.add_stream_from_template(self._stream)
+
+    def close(self) -> None:
+        self._container.close()

@@ -1,0 +1,100 @@
+"""synthetic:// — camvault's built-in test camera: real H.264 (libx264 ultrafast/zerolatency).
+
+Query parameters: width, height (even, default 1280x720), fps (default 25), bitrate (bit/s,
+default 2000000), gop (frames between keyframes, default = fps), motion (1/0, default 1).
+Frames are produced at real-time pace; SPS/PPS are repeated in-band on each keyframe, as most
+cameras do, so a recorder can start on any keyframe.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from fractions import Fraction
+from typing import Iterator
+from urllib.parse import parse_qs, urlsplit
+
+import av
+
+from camvault.video.sources.base import SourceError, StreamInfo
+from camvault.video.sources.scene import SceneRenderer
+
+TIME_BASE = Fraction(1, 90000)
+
+
+def parse_params(url: str) -> dict[str, int]:
+    query = {k: v[-1] for k, v in parse_qs(urlsplit(url).query).items()}
+    known = {"width": 1280, "height": 720, "fps": 25, "bitrate": 2_000_000, "gop": 0, "motion": 1}
+    unknown = sorted(set(query) - set(known))
+    if unknown:
+        raise SourceError(f"unknown synthetic parameter(s): {', '.join(unknown)}")
+    try:
+        params = {k: int(query.get(k, default)) for k, default in known.items()}
+    except ValueError as exc:
+        raise SourceError(f"synthetic parameters must be integers: {exc}") from None
+    params["gop"] = params["gop"] or params["fps"]
+    if not (16 <= params["width"] <= 7680 and 16 <= params["height"] <= 4320) or params["width"] % 2 \
+            or params["height"] % 2:
+        raise SourceError("synthetic width/height must be even, 16..7680 x 16..4320")
+    if not 1 <= params["fps"] <= 120 or params["bitrate"] < 10_000 or params["gop"] < 1:
+        raise SourceError("synthetic fps must be 1..120, bitrate >= 10000, gop >= 1")
+    return params
+
+
+class SyntheticSource:
+    def __init__(self, url: str, *, label: str = "") -> None:
+        self.url = url
+        self.label = label
+        self.params = parse_params(url)
+
+    def open(self, stop: threading.Event) -> "SyntheticSession":
+        return SyntheticSession(self.params, self.label, stop)
+
+
+class SyntheticSession:
+    def __init__(self, params: dict[str, int], label: str, stop: threading.Event) -> None:
+        self._p = params
+        self._stop = stop
+        self.info = StreamInfo("h264", params["width"], params["height"], float(params["fps"]), TIME_BASE)
+        self._scene = SceneRenderer(params["width"], params["height"], label, motion=bool(params["motion"]))
+        self._encoder = _encoder(params)
+
+    def packets(self) -> Iterator[av.Packet]:
+        fps = self._p["fps"]
+        start_s = time.monotonic()
+        index = 0
+        while True:
+            due_s = start_s + index / fps
+            if self._stop.wait(max(0.0, due_s - time.monotonic())):
+                return
+            late_frames = int((time.monotonic() - due_s) * fps)
+            if late_frames > fps:            # starved for over a second: skip, as a camera drops frames
+                index += late_frames
+                due_s = start_s + index / fps
+            buffer = self._scene.render(time.time_ns() // 1_000_000, index)
+            frame = av.VideoFrame.from_numpy_buffer(buffer, format="yuv420p")
+            frame.pts = round((due_s - start_s) * 90000)
+            frame.time_base = TIME_BASE
+            yield from self._encoder.encode(frame)
+            index += 1
+
+    def add_output_stream(self, container: av.container.OutputContainer) -> av.stream.Stream:
+        return container.add_mux_stream("h264", rate=self._p["fps"], width=self._p["width"],
+                                        height=self._p["height"], time_base=TIME_BASE)
+
+    def close(self) -> None:
+        self._encoder = None
+
+
+def _encoder(p: dict[str, int]) -> av.video.codeccontext.VideoCodecContext:
+    ctx = av.CodecContext.create("libx264", "w")
+    ctx.width, ctx.height = p["width"], p["height"]
+    ctx.pix_fmt = "yuv420p"
+    ctx.time_base = TIME_BASE
+    ctx.framerate = Fraction(p["fps"])
+    ctx.bit_rate = p["bitrate"]
+    ctx.gop_size = p["gop"]
+    ctx.options = {"preset": "ultrafast", "tune": "zerolatency", "threads": "1",
+                   "x264-params": f"keyint={p['gop']}:min-keyint={p['gop']}:scenecut=0:repeat-headers=1"}
+    ctx.open()
+    return ctx
