@@ -21,6 +21,12 @@ from camvault.video.sources.base import SourceSession
 
 log = logging.getLogger(__name__)
 
+MUXER_OPTIONS = {"cluster_time_limit": "1000", "flush_packets": "1"}
+"""Close a Matroska cluster at least every second and hand it to the OS at once, so a crash leaves
+the partial file readable up to about a second before it. The Matroska muxer holds a cluster in
+memory until it ends, so flushing costs one write per cluster, not one per packet; without these
+options a slice could stay 0 bytes on disk for its first seconds and be lost whole."""
+
 
 class _OpenSlice:
     """The slice being written: its container, output stream and timing."""
@@ -103,7 +109,8 @@ class SliceRecorder:
 
     def _start(self, ticks: int, wall_ms: int) -> None:
         relpath = slice_relpath(self.camera_id, self.stream_id, wall_ms, self._type)
-        container = av.open(str(self._media.partial_path(relpath)), "w", format="matroska")
+        container = av.open(str(self._media.partial_path(relpath)), "w", format="matroska",
+                            options=MUXER_OPTIONS)
         stream = self._session.add_output_stream(container)
         self._open = _OpenSlice(relpath, container, stream, wall_ms, ticks)
 

@@ -1,4 +1,8 @@
-"""A session over a PyAV input container (shared by the RTSP and file sources)."""
+"""A session over a PyAV input container (shared by the RTSP and file sources).
+
+Error messages never quote the container's URL: PyAV puts it in the exception's text, password
+included, and these messages end up in logs and in the camera-connections log (`error_text`).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,12 @@ from typing import Iterator
 import av
 
 from camvault.video.sources.base import SourceError, StreamInfo
+
+
+def error_text(exc: BaseException) -> str:
+    """The reason of a PyAV/OS error without the file name or URL it carries."""
+    reason = getattr(exc, "strerror", None)
+    return reason if isinstance(reason, str) and reason else type(exc).__name__
 
 
 class DemuxedSession:
@@ -37,7 +47,7 @@ class DemuxedSession:
                     continue
                 yield packet
         except av.error.FFmpegError as exc:
-            raise SourceError(f"read failed: {exc}") from exc
+            raise SourceError(f"read failed: {error_text(exc)}") from exc
 
     def add_output_stream(self, container: av.container.OutputContainer) -> av.stream.Stream:
         return container.add_stream_from_template(self._stream)

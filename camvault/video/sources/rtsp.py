@@ -12,7 +12,7 @@ import threading
 import av
 
 from camvault.video.sources.base import SourceError, redact
-from camvault.video.sources.demuxed import DemuxedSession
+from camvault.video.sources.demuxed import DemuxedSession, error_text
 
 IO_TIMEOUT_US = 5_000_000
 
@@ -32,5 +32,5 @@ class RtspSource:
         try:
             container = av.open(self.url, options=self.options())
         except (av.error.FFmpegError, OSError) as exc:
-            raise SourceError(f"cannot open {redact(self.url)}: {exc}") from exc
+            raise SourceError(f"cannot open {redact(self.url)}: {error_text(exc)}") from exc
         return DemuxedSession(container, stop)

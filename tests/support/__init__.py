@@ -1,0 +1,1 @@
+"""Test helpers: independent peers (PostgreSQL, GStreamer RTSP) and the camvault server process."""
