@@ -1,7 +1,8 @@
 """synthetic:// — camvault's built-in test camera: real H.264 (libx264 ultrafast/zerolatency).
 
 Query parameters: width, height (even, default 1280x720), fps (default 25), bitrate (bit/s,
-default 2000000), gop (frames between keyframes, default = fps), motion (1/0, default 1).
+default 2000000), gop (frames between keyframes, default = fps), motion (1/0, default 1),
+realtime (1/0, default 1: 0 produces frames as fast as they encode, for tests and benchmarks).
 Frames are produced at real-time pace; SPS/PPS are repeated in-band on each keyframe, as most
 cameras do, so a recorder can start on any keyframe.
 """
@@ -24,7 +25,7 @@ TIME_BASE = Fraction(1, 90000)
 
 def parse_params(url: str) -> dict[str, int]:
     query = {k: v[-1] for k, v in parse_qs(urlsplit(url).query).items()}
-    known = {"width": 1280, "height": 720, "fps": 25, "bitrate": 2_000_000, "gop": 0, "motion": 1}
+    known = {"width": 1280, "height": 720, "fps": 25, "bitrate": 2_000_000, "gop": 0, "motion": 1, "realtime": 1}
     unknown = sorted(set(query) - set(known))
     if unknown:
         raise SourceError(f"unknown synthetic parameter(s): {', '.join(unknown)}")
@@ -63,14 +64,18 @@ class SyntheticSession:
         fps = self._p["fps"]
         start_s = time.monotonic()
         index = 0
+        realtime = bool(self._p["realtime"])
         while True:
             due_s = start_s + index / fps
-            if self._stop.wait(max(0.0, due_s - time.monotonic())):
+            if realtime:
+                if self._stop.wait(max(0.0, due_s - time.monotonic())):
+                    return
+                late_frames = int((time.monotonic() - due_s) * fps)
+                if late_frames > fps:            # starved for over a second: skip, as a camera drops frames
+                    index += late_frames
+                    due_s = start_s + index / fps
+            elif self._stop.is_set():
                 return
-            late_frames = int((time.monotonic() - due_s) * fps)
-            if late_frames > fps:            # starved for over a second: skip, as a camera drops frames
-                index += late_frames
-                due_s = start_s + index / fps
             buffer = self._scene.render(time.time_ns() // 1_000_000, index)
             frame = av.VideoFrame.from_numpy_buffer(buffer, format="yuv420p")
             frame.pts = round((due_s - start_s) * 90000)
