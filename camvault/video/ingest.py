@@ -2,8 +2,10 @@
 sinks (the slice recorder now; live fan-out later), reconnecting with capped exponential back-off.
 
 Every connect and disconnect is reported through `on_connection` (the camera-connections log).
-Packets get a wall-clock time: the session is anchored to the clock at its first packet and then
-follows the stream's own timestamps; a jump of more than `REANCHOR_MS` re-anchors it.
+Packets get a wall-clock time: a session's first packet is placed when its connection was started
+(a live source sends from then on, while ffmpeg hands over what it buffered while probing only when
+`open` returns, 1-4.5 s later), later ones follow the stream's own timestamps. No packet is placed in
+the future (the session is re-anchored to now) nor more than `REANCHOR_MS` in the past.
 """
 
 from __future__ import annotations
@@ -84,17 +86,18 @@ class IngestWorker:
 
     def run(self) -> None:
         while not self._stop.is_set():
+            opened_ms = self._clock.now_ms()
             try:
                 session = self._source.open(self._stop)
             except (SourceError, av.error.FFmpegError, OSError) as exc:
                 self._failed(str(exc))
                 continue
-            detail = self._pull(session)
+            detail = self._pull(session, opened_ms)
             if not self._stop.is_set():
                 self._failed(detail, was_connected=True)
 
-    def _pull(self, session: SourceSession) -> str:
-        """Run one session to its end; returns why it ended."""
+    def _pull(self, session: SourceSession, opened_ms: int) -> str:
+        """Run one session (connected since `opened_ms`) to its end; returns why it ended."""
         info = session.info
         self.state.codec, self.state.width, self.state.height, self.state.fps = \
             info.codec, info.width, info.height, info.fps
@@ -107,7 +110,7 @@ class IngestWorker:
         for sink in self._sinks:
             sink.on_session_start(session)
         try:
-            self._dispatch(session)
+            self._dispatch(session, opened_ms)
             detail = "source ended" if not self._stop.is_set() else "stopped"
         except (SourceError, av.error.FFmpegError, OSError) as exc:
             detail = str(exc)
@@ -122,14 +125,16 @@ class IngestWorker:
             self._event(False, detail)
         return detail
 
-    def _dispatch(self, session: SourceSession) -> None:
+    def _dispatch(self, session: SourceSession, opened_ms: int) -> None:
         tb_ms = float(session.info.time_base) * 1000
-        anchor: tuple[int, float] | None = None
+        anchor: tuple[int, float] | None = None     # (wall ms, stream ms) of one instant
         for packet in session.packets():
             ticks = packet.pts if packet.pts is not None else packet.dts
             now_ms = self._clock.now_ms()
-            wall_ms = anchor[0] + round(ticks * tb_ms - anchor[1]) if anchor else now_ms
-            if anchor is None or abs(wall_ms - now_ms) > REANCHOR_MS:
+            if anchor is None:
+                anchor = (min(opened_ms, now_ms), ticks * tb_ms)
+            wall_ms = anchor[0] + round(ticks * tb_ms - anchor[1])
+            if wall_ms > now_ms or now_ms - wall_ms > REANCHOR_MS:
                 anchor, wall_ms = (now_ms, ticks * tb_ms), now_ms
             self.state.last_packet_ms = now_ms
             self.state.packets += 1

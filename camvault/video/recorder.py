@@ -119,17 +119,18 @@ class SliceRecorder:
         if current.last_dts is not None and ticks <= current.last_dts:
             log.debug("camera %s.%s: dropping non-monotonic packet", self.camera_id, self.stream_id)
             return
-        saved = (packet.pts, packet.dts, packet.time_base, packet.stream)
+        pts, dts, duration, time_base, stream = (packet.pts, packet.dts, packet.duration, packet.time_base,
+                                                 packet.stream)
         base = current.base_ticks
-        packet.pts = None if packet.pts is None else packet.pts - base
-        packet.dts = None if packet.dts is None else packet.dts - base
+        packet.pts = None if pts is None else pts - base
+        packet.dts = None if dts is None else dts - base
         packet.stream = current.stream
         try:
-            current.container.mux(packet)
+            current.container.mux(packet)      # rescales pts, dts and duration to the muxer's time base
         finally:
-            packet.pts, packet.dts, packet.time_base = saved[0], saved[1], saved[2]
-            if saved[3] is not None:
-                packet.stream = saved[3]
+            packet.pts, packet.dts, packet.duration, packet.time_base = pts, dts, duration, time_base
+            if stream is not None:
+                packet.stream = stream
         current.last_dts = ticks
-        end = (saved[0] if saved[0] is not None else ticks) + (packet.duration or self._frame_ticks)
+        end = (pts if pts is not None else ticks) + (duration or self._frame_ticks)
         current.end_ticks = max(current.end_ticks, end)

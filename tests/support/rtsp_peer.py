@@ -5,6 +5,7 @@ child process for the tests, on a free 127.0.0.1 port.
 (its GStreamer bindings only load there) and returns once it printed READY (or raises after
 `ready_timeout_s`); `stop()` sends SIGTERM, then kills it after `stop_timeout_s`; `restart()` stops it
 and starts it again on the same port, so a client's URL stays valid. Not thread-safe.
+`pattern_defect` tells whether a decoded frame of the served picture is damaged.
 """
 
 from __future__ import annotations
@@ -18,8 +19,14 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 SERVER_SCRIPT = Path(__file__).with_name("gst_rtsp_server.py")
 SYSTEM_PYTHON = "/usr/bin/python3"
+
+
+class PortTaken(RuntimeError):
+    """The server could not bind its port."""
 
 
 def free_port() -> int:
@@ -39,6 +46,7 @@ class GstRtspServer:
         self.script = script or SERVER_SCRIPT
         self.path = path if path.startswith("/") else "/" + path
         self.port = port or free_port()
+        self._may_move = port is None       # until the first start, a taken free port is replaced
         self.width, self.height, self.fps = width, height, fps
         self.bitrate_kbps, self.gop = bitrate_kbps, gop
         self.user, self.password = user, password
@@ -73,6 +81,18 @@ class GstRtspServer:
             raise RuntimeError("the GStreamer RTSP server is already running")
         if not os.path.exists(SYSTEM_PYTHON):
             raise RuntimeError(f"{SYSTEM_PYTHON} not found (GStreamer's Python bindings need Debian's python3)")
+        for attempt in range(3 if self._may_move else 1):
+            try:
+                self._launch()
+                break
+            except PortTaken:
+                if not self._may_move or attempt == 2:
+                    raise
+                self.port = free_port()     # someone took the port between free_port() and the bind
+        self._may_move = False
+        return self
+
+    def _launch(self) -> None:
         self._stderr = tempfile.TemporaryFile()
         self._proc = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                       stderr=self._stderr)
@@ -81,7 +101,6 @@ class GstRtspServer:
         except BaseException:
             self.stop()
             raise
-        return self
 
     def stop(self) -> None:
         """SIGTERM, then SIGKILL after `stop_timeout_s`; closes the pipes. Safe to call twice."""
@@ -126,7 +145,8 @@ class GstRtspServer:
                 chunk = os.read(self._proc.stdout.fileno(), 4096)
                 if not chunk:
                     self._proc.wait(self.stop_timeout_s)
-                    raise RuntimeError(f"GStreamer RTSP server exited with {self._proc.returncode}"
+                    error = PortTaken if b"FAILED to bind" in output else RuntimeError
+                    raise error(f"GStreamer RTSP server exited with {self._proc.returncode}"
                                        f"{self._diagnostics(output)}")
                 output += chunk
 
@@ -139,8 +159,6 @@ class GstRtspServer:
 def pattern_defect(frame) -> str | None:
     """Why a decoded frame of the served picture (videotestsrc `ball`: a white ball on black, no
     colour) is damaged, or None. A picture with missing slices decodes with green or grey areas."""
-    import numpy as np  # only the frame checks need it
-
     planes = frame.to_ndarray(format="yuv420p")
     luma, chroma = planes[:frame.height], planes[frame.height:]
     colour = int(np.abs(chroma.astype(np.int16) - 128).max())

@@ -81,9 +81,10 @@ def check_slice_file(path: Path, item: Slice) -> None:
     assert not damaged, f"{path.name}: damaged frames {damaged[:5]} of {len(frames)}"
     assert frames[0][1] == pytest.approx(0.0, abs=0.001), "timestamps in a slice start at 0"
     length_s = frames[-1][1] + 1 / FPS
-    assert length_s == pytest.approx((item.stop_ms - item.start_ms) / 1000, abs=0.1)
-    assert len(frames) == pytest.approx(length_s * FPS, abs=1)
-    assert length_s <= SLICE_MAX_S + 0.05
+    assert len(frames) == round(length_s * FPS), f"{path.name}: frames missing"
+    assert (item.stop_ms - item.start_ms) / 1000 == pytest.approx(length_s, abs=0.5 / FPS), \
+        f"{path.name}: the slice row's length is not the file's ({len(frames)} frames)"
+    assert length_s <= SLICE_MAX_S + 0.5 / FPS
 
 
 def test_recording_resumes_after_the_server_restarts(tmp_path):
@@ -124,15 +125,16 @@ def test_recording_resumes_after_the_server_restarts(tmp_path):
     first_run = [s for s in slices if s.start_ms < stopped_ms]
     second_run = [s for s in slices if s.start_ms >= restarted_ms]
     assert len(first_run) >= 2 and len(second_run) >= 2
-    print(stopped_ms, restarted_ms, recorded.events, [(s.start_ms, s.stop_ms) for s in slices])
     assert len(first_run) + len(second_run) == len(slices), "no slice may start during the outage"
-    assert max(s.stop_ms for s in first_run) <= stopped_ms + 500, "no slice spans the outage"
-    assert all(s.start_ms < s.stop_ms for s in slices)
+    # wall-clock times follow the stream as it was sent: the last slice before the outage ends when
+    # the server stopped (not later, by the time ffmpeg spent probing at connect, nor much earlier)
+    assert stopped_ms - 1500 <= first_run[-1].stop_ms <= stopped_ms + 200
     assert all(a.stop_ms <= b.start_ms for a, b in zip(slices, slices[1:])), "slices in order, no overlap"
-    # full slices (not the last of a session) are SLICE_MAX_S long
-    for run in (first_run, second_run):
+    empty = [s.path for s in slices if s.stop_ms <= s.start_ms]
+    assert not empty, f"slices without duration: {empty}"
+    for run in (first_run, second_run):          # all but a session's last slice are full length
         for item in run[:-1]:
-            assert item.stop_ms - item.start_ms == pytest.approx(SLICE_MAX_S * 1000, abs=100)
+            assert item.stop_ms - item.start_ms == pytest.approx(SLICE_MAX_S * 1000, abs=500 / FPS)
 
     files = sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / "slices").rglob("*") if p.is_file())
     assert files == sorted(s.path for s in slices), "one published file per slice, no partial file left"

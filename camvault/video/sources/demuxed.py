@@ -1,5 +1,11 @@
 """A session over a PyAV input container (shared by the RTSP and file sources).
 
+One packet per picture: ffmpeg's RTP depacketizer and H.264 parser can split one access unit into
+several packets with the same timestamps (e.g. when a server repeats SPS/PPS before each slice of an
+IDR picture, as GStreamer's rtph264pay does); such parts are joined again, so sinks that drop
+non-increasing timestamps (the recorder) never lose half a picture. This holds each packet back
+until the next one arrives (one frame of latency).
+
 Error messages never quote the container's URL: PyAV puts it in the exception's text, password
 included, and these messages end up in logs and in the camera-connections log (`error_text`).
 """
@@ -21,6 +27,16 @@ def error_text(exc: BaseException) -> str:
     return reason if isinstance(reason, str) and reason else type(exc).__name__
 
 
+def joined(first: av.Packet, second: av.Packet) -> av.Packet:
+    """One packet holding both parts of a split picture, with the first part's timing and stream."""
+    merged = av.Packet(bytes(first) + bytes(second))
+    merged.stream = first.stream
+    merged.time_base = first.time_base
+    merged.pts, merged.dts, merged.duration = first.pts, first.dts, first.duration
+    merged.is_keyframe = first.is_keyframe or second.is_keyframe
+    return merged
+
+
 class DemuxedSession:
     """Yields the packets of the container's first video stream; stream copy via a template."""
 
@@ -38,16 +54,24 @@ class DemuxedSession:
                                time_base=self._stream.time_base or Fraction(1, 90000))
 
     def packets(self) -> Iterator[av.Packet]:
-        """Raw packets with a timestamp, until EOF or stop."""
+        """Raw packets with a timestamp, one per picture, until EOF or stop."""
+        pending: av.Packet | None = None
         try:
             for packet in self._container.demux(self._stream):
                 if self._stop.is_set():
                     return
                 if packet.dts is None and packet.pts is None:
                     continue
-                yield packet
+                if pending is not None:
+                    if packet.pts == pending.pts and packet.dts == pending.dts:
+                        pending = joined(pending, packet)
+                        continue
+                    yield pending
+                pending = packet
         except av.error.FFmpegError as exc:
             raise SourceError(f"read failed: {error_text(exc)}") from exc
+        if pending is not None and not self._stop.is_set():
+            yield pending
 
     def add_output_stream(self, container: av.container.OutputContainer) -> av.stream.Stream:
         return container.add_stream_from_template(self._stream)
