@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Protocol
 
 import av
@@ -44,6 +44,7 @@ class StreamState:
 
     connected: bool = False
     codec: str | None = None
+    encoding: str | None = None
     width: int | None = None
     height: int | None = None
     fps: float | None = None
@@ -51,7 +52,6 @@ class StreamState:
     packets: int = 0
     last_error: str = ""
     sessions: int = 0
-    extra: dict = field(default_factory=dict)
 
 
 class IngestWorker:
@@ -99,8 +99,8 @@ class IngestWorker:
     def _pull(self, session: SourceSession, opened_ms: int) -> str:
         """Run one session (connected since `opened_ms`) to its end; returns why it ended."""
         info = session.info
-        self.state.codec, self.state.width, self.state.height, self.state.fps = \
-            info.codec, info.width, info.height, info.fps
+        self.state.codec, self.state.encoding = info.codec, info.encoding
+        self.state.width, self.state.height, self.state.fps = info.width, info.height, info.fps
         self.state.connected, self.state.last_error = True, ""
         self.state.sessions += 1
         self._event(True, f"{info.encoding} {info.width}x{info.height}")

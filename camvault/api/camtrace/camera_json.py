@@ -63,8 +63,7 @@ def _best(camera: Camera, wanted) -> Stream | None:
 def _media(stream: Stream, view: CameraView) -> tuple[str | None, int | None, int | None]:
     state = view.states.get(stream.stream_id)
     if state is not None and state.width:
-        encoding = {"h264": "H264", "hevc": "H265", "mpeg4": "MPEG4", "mjpeg": "JPEG"}.get(state.codec, state.codec)
-        return encoding, state.width, state.height
+        return state.encoding, state.width, state.height
     return stream.encoding, stream.width, stream.height
 
 
