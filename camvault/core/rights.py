@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from camvault.core.errors import Forbidden
-from camvault.core.model import User
+from camvault.core.model import Profile, User
 
 
 def can_view(user: User, camera_id: int) -> bool:
@@ -30,3 +30,10 @@ def require_admin(user: User) -> None:
     """Raise Forbidden unless the user has the admin profile."""
     if not user.is_admin:
         raise Forbidden("This action requires the Admin profile", key="admin_required")
+
+
+def require_profile(user: User, *profiles: Profile) -> None:
+    """Raise Forbidden unless the user is an admin or has one of `profiles`."""
+    if not (user.is_admin or user.profile in profiles):
+        names = " or ".join(["Admin", *(p.value.capitalize() for p in profiles)])
+        raise Forbidden(f"This action requires the {names} profile", key="profile_required")

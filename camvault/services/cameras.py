@@ -132,7 +132,7 @@ class CameraService:
         """Stop and forget the camera; its recorded slices stay until retention removes them."""
         require_admin(user)
         self._editable(camera_id)
-        self._ingest.remove(camera_id)
+        self._ingest.forget(camera_id)
         self._store.cameras.delete(camera_id)
         log.info("camera %s removed by %s", camera_id, user.name)
 

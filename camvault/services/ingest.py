@@ -15,6 +15,7 @@ from camvault.core.model import Camera, ConnectionEvent, Slice, Stream
 from camvault.store.store import Store
 from camvault.video.ingest import IngestWorker, StreamState
 from camvault.video.recorder import SliceRecorder
+from camvault.video.stills import Keyframe, LatestKeyframe
 from camvault.video.sources import SourceError, SourceSession, open_source
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ class IngestService:
         self._default_slice_max_s = default_slice_max_s
         self._on_slice = on_slice
         self._workers: dict[tuple[int, int], tuple[IngestWorker, SliceRecorder | None]] = {}
+        self._keyframes: dict[tuple[int, int], LatestKeyframe] = {}
         self._lock = threading.Lock()
 
     def apply(self, camera: Camera) -> None:
@@ -54,6 +56,12 @@ class IngestService:
             doomed = [self._workers.pop(k)[0] for k in keys]
         _stop_all(doomed)
 
+    def forget(self, camera_id: int) -> None:
+        """Stop the camera and drop what is kept of it in memory (its latest keyframes)."""
+        self.remove(camera_id)
+        for key in [k for k in self._keyframes if k[0] == camera_id]:
+            self._keyframes.pop(key, None)
+
     def stop_all(self) -> None:
         with self._lock:
             doomed = [w for w, _ in self._workers.values()]
@@ -64,6 +72,11 @@ class IngestService:
         entry = self._workers.get((camera_id, stream_id))
         return entry[0].state if entry else None
 
+    def latest_keyframe(self, camera_id: int, stream_id: int) -> Keyframe | None:
+        """The stream's latest keyframe, kept after the stream stops until the camera is removed."""
+        keeper = self._keyframes.get((camera_id, stream_id))
+        return keeper.latest() if keeper else None
+
     def is_recording(self, camera_id: int) -> bool:
         with self._lock:
             entries = [e for k, e in self._workers.items() if k[0] == camera_id]
@@ -71,12 +84,14 @@ class IngestService:
 
     def _build(self, camera: Camera, stream: Stream) -> tuple[IngestWorker, SliceRecorder | None]:
         source = open_source(stream.source, label=camera.name, transport=camera.transport)
+        keeper = self._keyframes.setdefault((camera.id, stream.stream_id), LatestKeyframe())
         recorder = None
         if "rrecord" in stream.roles:
             recorder = SliceRecorder(camera.id, stream.stream_id, self._store.media,
                                      slice_max_s=camera.slice_max_s or self._default_slice_max_s,
                                      on_slice=self._on_slice)
-        worker = IngestWorker(stream, source, [recorder] if recorder else [], self._clock,
+        sinks = [keeper] + ([recorder] if recorder else [])
+        worker = IngestWorker(stream, source, sinks, self._clock,
                               on_connection=self._log_connection, on_media=self._remember_media)
         return worker, recorder
 

@@ -49,3 +49,12 @@ def test_rights():
     require_admin(admin)
     with pytest.raises(Forbidden):
         require_admin(viewer)
+
+
+def test_require_profile():
+    from camvault.core.rights import require_profile
+
+    require_profile(User(1, "a", Profile.ADMIN), Profile.PROTECTION)
+    require_profile(User(2, "p", Profile.PROTECTION), Profile.PROTECTION)
+    with pytest.raises(Forbidden, match="Admin or Protection"):
+        require_profile(User(3, "c", Profile.CONSULT), Profile.PROTECTION)

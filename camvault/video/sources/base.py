@@ -21,13 +21,15 @@ class SourceError(Exception):
 
 @dataclass(frozen=True)
 class StreamInfo:
-    """What a session carries: codec name (ffmpeg's), picture size, nominal frame rate, time base."""
+    """What a session carries: codec name (ffmpeg's), picture size, nominal frame rate, time base,
+    and the codec's out-of-band parameter sets (SPS/PPS from the SDP), None when they are in-band."""
 
     codec: str
     width: int
     height: int
     fps: float | None
     time_base: Fraction
+    extradata: bytes | None = None
 
     @property
     def encoding(self) -> str:

@@ -51,7 +51,8 @@ class DemuxedSession:
         rate = self._stream.average_rate or self._stream.guessed_rate
         self.info = StreamInfo(codec=ctx.name, width=ctx.width, height=ctx.height,
                                fps=float(rate) if rate else None,
-                               time_base=self._stream.time_base or Fraction(1, 90000))
+                               time_base=self._stream.time_base or Fraction(1, 90000),
+                               extradata=bytes(ctx.extradata) if ctx.extradata else None)
 
     def packets(self) -> Iterator[av.Packet]:
         """Raw packets with a timestamp, one per picture, until EOF or stop."""
