@@ -27,6 +27,8 @@ def main() -> int:
     parser.add_argument("--fps", type=int, default=25)
     parser.add_argument("--bitrate-kbps", type=int, default=1000)
     parser.add_argument("--gop", type=int, default=25)
+    parser.add_argument("--pattern", default="ball",
+                        help="videotestsrc pattern; ball compresses to ~0.2 Mbit/s, smpte holds ~3 Mbit/s")
     parser.add_argument("--user", default="")
     parser.add_argument("--password", default="")
     args = parser.parse_args()
@@ -36,7 +38,7 @@ def main() -> int:
     server.set_service(str(args.port))
     factory = GstRtspServer.RTSPMediaFactory()
     factory.set_launch(
-        f"( videotestsrc is-live=true pattern=ball ! video/x-raw,width={args.width},height={args.height},"
+        f"( videotestsrc is-live=true pattern={args.pattern} ! video/x-raw,width={args.width},height={args.height},"
         f"framerate={args.fps}/1 ! x264enc tune=zerolatency speed-preset=ultrafast bitrate={args.bitrate_kbps} "
         f"key-int-max={args.gop} threads=2 ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=-1 )")
     factory.set_shared(True)
