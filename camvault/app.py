@@ -12,11 +12,22 @@ import logging
 from camvault.api.deps import Services
 from camvault.config import Config
 from camvault.core.clock import Clock, SystemClock
+from camvault.services.alarms import AlarmExpiryWorker, AlarmPolicy, AlarmService
+from camvault.services.audit import AuditService, SystemLogWriter
 from camvault.services.cameras import CameraService, CameraSpec
+from camvault.services.monitoring import MonitoringService
+from camvault.services.export_jobs import ExportRunner, ExportWorker
+from camvault.services.exports import ExportService
 from camvault.services.ingest import IngestService
+from camvault.services.protection import ProtectionService
+from camvault.services.ptz import PtzService, onvif_settings
 from camvault.services.recordings import RecordingService, RetentionWorker
+from camvault.services.snapshots import SnapshotService
+from camvault.services.stills import StillService
 from camvault.services.system import SystemService
+from camvault.services.tasks import TaskService
 from camvault.services.users import UserService
+from camvault.store.export_volumes import ExportVolumes
 from camvault.store.store import Store
 
 log = logging.getLogger(__name__)
@@ -35,27 +46,66 @@ class Camvault:
                                            min_free_bytes=config.storage.min_free_bytes)
         self.ingest = IngestService(self.store, self.clock, default_slice_max_s=rec.slice_max_s,
                                     on_slice=self.recordings.add_slice)
-        self.cameras = CameraService(self.store, self.ingest, self.clock)
-        self.users = UserService(self.store.users, self.clock)
+        self.alarms = AlarmService(self.store, self.ingest, self.clock, AlarmPolicy(
+            pre_alarm_s=rec.pre_alarm_s, post_alarm_s=rec.post_alarm_s, max_s=rec.alarm_max_s,
+            buffer_max_bytes=rec.pre_alarm_max_bytes, slice_max_s=rec.slice_max_s,
+            timezone=config.server.timezone), on_slice=self.recordings.add_slice)
+        self.ingest.add_sink_factory(self.alarms.sinks_for)
+        self.ptz = PtzService(self.store, self.clock, onvif=onvif_settings(config.cameras))
+        self.ingest.set_ptz_lookup(self.ptz.controller_for)
+        self.alarm_expiry = AlarmExpiryWorker(self.alarms)
+        self.monitoring = MonitoringService(self.store, self.clock, self.ingest,
+                                            min_free_bytes=config.storage.min_free_bytes)
+        self.cameras = CameraService(self.store, self.ingest, self.clock,
+                                     alarm_recording=self.alarms.is_recording_alarm, ptz_info=self.ptz.info,
+                                     video_source_limit=self.monitoring.max_video_sources)
+        self.tasks = TaskService(self.store.tasks, self.clock)
+        self.protection = ProtectionService(self.store, self.cameras, self.clock)
+        volumes = ExportVolumes.build(config.storage.data_dir, config.storage.export_dirs)
+        self.export_runner = ExportRunner(self.store, volumes, self.tasks)
+        self.exports = ExportService(self.store, volumes, self.cameras, self.tasks, self.export_runner, self.clock)
+        self.export_worker = ExportWorker(self.export_runner)
+        self.recordings.hooks.before_index.append(self.protection.mark)
+        self.recordings.hooks.keep.append(self.export_runner.pinned_slice_ids)
+        self.recordings.hooks.after_prune.append(self.tasks.note_purge)
+        self.stills = StillService(self.store, self.cameras, self.ingest)
+        self.snapshots = SnapshotService(self.store, self.cameras, self.stills, self.clock)
+        self.users = UserService(self.store.users, self.clock, secret=self.store.settings.secret)
         self.system = SystemService(config.server, self.clock)
+        self.audit = AuditService(self.store, self.clock)
+        self.system_log = SystemLogWriter(self.store)
         self.retention = RetentionWorker(self.recordings, rec.retention_interval_s)
         self.services = Services(users=self.users, cameras=self.cameras, recordings=self.recordings,
-                                 system=self.system)
+                                 stills=self.stills, snapshots=self.snapshots, system=self.system,
+                                 audit=self.audit, monitoring=self.monitoring, tasks=self.tasks,
+                                 exports=self.exports, protection=self.protection, alarms=self.alarms,
+                                 ptz=self.ptz)
 
     def start(self) -> str | None:
         """Bring the node up; returns the generated admin password on a first start without one."""
         self.config.storage.data_dir.mkdir(parents=True, exist_ok=True)
         self.store.open()
+        self.system_log.start()
+        self.monitoring.ensure_licence()
         generated = self.users.ensure_admin(self._admin_password)
         self.cameras.sync_config([CameraSpec.from_config(c) for c in self.config.cameras], seed_only=self.is_demo)
-        self.recordings.reconcile()
+        self.tasks.abort_unfinished()
+        self.exports.recover()
+        self.tasks.note_repair(self.recordings.reconcile())
+        self.alarm_expiry.start()
         self.cameras.start_all()
         self.retention.start()
+        self.export_worker.start()
         log.info("camvault started: data in %s", self.config.storage.data_dir.resolve())
         return generated
 
     def stop(self) -> None:
+        self.ptz.stop()
+        self.export_worker.stop()
         self.retention.stop()
         self.ingest.stop_all()
+        self.alarm_expiry.stop()
+        self.alarms.close_all()
+        self.system_log.stop()
         self.store.close()
         log.info("camvault stopped")

@@ -32,11 +32,29 @@ class ServerConfig(Strict):
     timezone: str = Field("UTC", description="IANA time zone reported by getservertime.")
 
 
+class ExportDirConfig(Strict):
+    id: int | None = Field(None, ge=1, description="CamTrace diskId of this export directory; null is the "
+                           "default directory (used when an export names no diskId).")
+    name: str = Field(min_length=1, description="Name shown in GET /exports/disks.")
+    path: Path = Field(description="Folder export files are written to; a relative path is inside the data dir.")
+
+
 class StorageConfig(Strict):
     data_dir: Path = Field(Path("./var"), description="Root of the database, slices and logs "
                            "(env CAMVAULT_DATA_DIR).")
     min_free_bytes: int = Field(1_000_000_000, ge=0, description="Retention deletes the oldest "
                                 "unprotected slices while the data disk has less free space than this.")
+    export_dirs: list[ExportDirConfig] = Field(
+        default_factory=lambda: [ExportDirConfig(id=None, name="default", path=Path("exports"))],
+        description="Export directories (CamTrace disks). Default: `exports` in the data dir as the default "
+        "directory (id null); without an entry of id null that default is still used for diskId null.")
+
+    @model_validator(mode="after")
+    def _unique_export_dir_ids(self) -> "StorageConfig":
+        ids = [d.id for d in self.export_dirs]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"export_dirs ids must be unique (one null at most), got {ids}")
+        return self
 
 
 class DatabaseConfig(Strict):
@@ -49,6 +67,14 @@ class RecordingConfig(Strict):
     retention_days: float | None = Field(30, gt=0, description="Delete unprotected slices older than this; "
                                          "null keeps them until space runs short.")
     retention_interval_s: float = Field(60, gt=0, description="How often retention runs, in seconds.")
+    pre_alarm_s: float = Field(5, ge=0, le=60, description="Seconds of video before an alarm that its "
+                               "alarm recording starts with (kept in memory); a camera may override it.")
+    post_alarm_s: float = Field(5, ge=0, le=3600, description="Seconds an alarm recording goes on after "
+                                "the camera's last alarm ended.")
+    alarm_max_s: float = Field(300, gt=0, le=86400, description="Longest alarm, in seconds: a triggered "
+                               "alarm not untriggered ends then; a motion that goes on raises a new alarm.")
+    pre_alarm_max_bytes: int = Field(64 * 1024 * 1024, ge=1_000_000, description="Memory bound of each "
+                                     "stream's pre-alarm buffer; past it the oldest video is dropped (logged).")
 
 
 class StreamConfig(Strict):
@@ -58,6 +84,39 @@ class StreamConfig(Strict):
     roles: list[Role] = Field(default_factory=list, description="Roles: rrecord, arecord, detect, mosaic, index.")
     quality: int = Field(3, ge=1, le=3, description="1 = low, 2 = medium, 3 = high quality.")
     on_demand: bool = Field(False, description="Pull only while someone watches (not recorded).")
+
+
+class MotionZoneConfig(Strict):
+    x: float = Field(ge=0, lt=1, description="Left edge, relative to the picture width (0 = left).")
+    y: float = Field(ge=0, lt=1, description="Top edge, relative to the picture height (0 = top).")
+    width: float = Field(gt=0, le=1, description="Width, relative to the picture width.")
+    height: float = Field(gt=0, le=1, description="Height, relative to the picture height.")
+
+
+class MotionConfig(Strict):
+    enabled: bool = Field(False, description="Detect motion on the camera's `detect` stream (else its "
+                          "lowest-quality stream) and raise MOTION alarms.")
+    sensitivity: int = Field(50, ge=1, le=100, description="1 = only strong changes count, 100 = faint "
+                             "changes count (grey-level threshold 70 down to 10).")
+    min_area: float = Field(0.01, gt=0, le=1, description="Smallest moving area that counts, as a fraction "
+                            "of the picture; changes thinner than a few pixels (clock, noise) never count.")
+    zones: list[MotionZoneConfig] = Field(default_factory=list, description="Rectangles where motion is "
+                                          "looked for; empty = the whole picture.")
+    release_s: float = Field(5, ge=0, le=3600, description="Seconds without motion before a motion alarm ends.")
+
+
+class OnvifConfig(Strict):
+    host: str | None = Field(None, description="ONVIF device address; default: the host of the camera's "
+                             "rtsp:// source.")
+    port: int = Field(80, ge=1, le=65535, description="ONVIF HTTP port (the device service is "
+                      "http://host:port/onvif/device_service).")
+    user: str = Field(min_length=1, description="ONVIF user (sent as a WS-Security UsernameToken digest).")
+    password: str = Field(description="ONVIF password of that user.")
+    profile_token: str | None = Field(None, description="Media profile whose PTZ configuration is driven; "
+                                      "default: the device's first profile.")
+    timeout_s: float = Field(5, gt=0, le=60, description="Longest wait for one ONVIF request, in seconds.")
+    connect_timeout_s: float = Field(20, gt=0, le=300, description="Extra wait, in seconds, for a command that "
+                                     "must connect first (service discovery and loading the ONVIF WSDL files).")
 
 
 class CameraConfig(Strict):
@@ -71,8 +130,18 @@ class CameraConfig(Strict):
     upside_down: bool = Field(False, description="The image is mounted upside down.")
     slice_max_s: int | None = Field(None, ge=1, le=86400, description="Overrides recording.slice_max_s.")
     retention_days: float | None = Field(None, gt=0, description="Overrides recording.retention_days.")
+    motion: MotionConfig = Field(default_factory=MotionConfig, description="Motion detection.")
+    pre_alarm_s: float | None = Field(None, ge=0, le=60, description="Overrides recording.pre_alarm_s.")
+    onvif: OnvifConfig | None = Field(None, description="ONVIF access of an rtsp:// camera: PTZ commands go "
+                                      "through ONVIF PTZ. Synthetic cameras have PTZ without it.")
     streams: list[StreamConfig] | None = Field(None, description="Streams; default: one stream from "
                                                "`source` with every role, quality 3.")
+
+    @model_validator(mode="after")
+    def _onvif_needs_rtsp(self) -> "CameraConfig":
+        if self.onvif is not None and not self.source.lower().startswith(("rtsp://", "rtsps://")):
+            raise ValueError("onvif settings need an rtsp:// or rtsps:// source")
+        return self
 
 
 class Config(Strict):
@@ -101,10 +170,11 @@ class ConfigError(Exception):
 
 
 def demo_cameras() -> list[CameraConfig]:
-    """Four synthetic cameras; camera 1 has a high and a low quality stream."""
+    """Four synthetic cameras; camera 1 has a high and a low quality stream, and motion detection
+    on the low one (its box always moves: a MOTION alarm every `recording.alarm_max_s`)."""
     base = "synthetic://?width={w}&height={h}&fps=15&bitrate={b}&gop=15"
     cams = [CameraConfig(id=1, name="Demo entrance", source=base.format(w=1280, h=720, b=1_500_000),
-                         model="camvault synthetic", streams=[
+                         model="camvault synthetic", motion=MotionConfig(enabled=True), streams=[
                              StreamConfig(id=1, name="main", roles=["rrecord", "arecord", "index", "mosaic"], quality=3),
                              StreamConfig(id=2, name="sub", source=base.format(w=320, h=180, b=200_000),
                                           roles=["detect"], quality=1)])]

@@ -7,9 +7,18 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from camvault.services.alarms import AlarmService
+from camvault.services.audit import AuditService
 from camvault.services.cameras import CameraService
+from camvault.services.monitoring import MonitoringService
+from camvault.services.exports import ExportService
+from camvault.services.protection import ProtectionService
+from camvault.services.ptz import PtzService
 from camvault.services.recordings import RecordingService
+from camvault.services.snapshots import SnapshotService
+from camvault.services.stills import StillService
 from camvault.services.system import SystemService
+from camvault.services.tasks import TaskService
 from camvault.services.users import UserService
 
 
@@ -20,7 +29,16 @@ class Services:
     users: UserService
     cameras: CameraService
     recordings: RecordingService
+    stills: StillService
+    snapshots: SnapshotService
     system: SystemService
+    audit: AuditService
+    monitoring: MonitoringService
+    tasks: TaskService
+    exports: ExportService
+    protection: ProtectionService
+    alarms: AlarmService
+    ptz: PtzService
 
 
 def get_services(request: Request) -> Services:

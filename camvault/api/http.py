@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from camvault import __version__
 from camvault.api import camtrace
+from camvault.api.camtrace.jsonp import install_jsonp
 from camvault.api.errors import ErrorShapers
 from camvault.app import Camvault
 
@@ -35,5 +36,6 @@ def build_http_app(node: Camvault, *, announce=print) -> FastAPI:
     shapers = ErrorShapers()
     shapers.register(camtrace.PREFIXES, camtrace.shape_error)
     shapers.install(app)
-    app.include_router(camtrace.router())
+    camtrace.include(app)
+    install_jsonp(app, camtrace.PREFIXES)
     return app

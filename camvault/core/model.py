@@ -126,3 +126,25 @@ class ConnectionEvent:
     connected: bool
     at_ms: int
     detail: str = ""
+    id: int = 0
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A still picture of a camera taken by a user; names are kept as they were when it was taken."""
+
+    id: int
+    camera_id: int
+    camera_name: str
+    user_id: int
+    user_name: str
+    ip: str
+    time_ms: int
+    created_ms: int
+    comment: str | None
+    path: str
+
+    @property
+    def updatable(self) -> bool:
+        """A comment may be added only while there is none."""
+        return self.comment is None

@@ -6,6 +6,9 @@ Pure: the store lists files and rows, this decides, the store acts and logs (DES
 - a complete file with no row is to be indexed;
 - a row whose file vanished is to be dropped;
 - a file listed in the garbage list is to be unlinked, not indexed.
+
+A plan that would drop most of the index at once (the media folder unmounted or moved, not files
+deleted one by one) is flagged `suspicious`: rows are then kept and the operator is told.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 PARTIAL_SUFFIX = ".part"
+SUSPICIOUS_MIN_ROWS = 100
+SUSPICIOUS_SHARE = 0.5
 
 
 @dataclass
@@ -24,6 +29,7 @@ class ReconcilePlan:
     index_files: list[str] = field(default_factory=list)
     drop_rows: list[str] = field(default_factory=list)
     unlink_garbage: list[str] = field(default_factory=list)
+    suspicious: bool = False
 
     @property
     def is_empty(self) -> bool:
@@ -44,4 +50,5 @@ def plan_reconcile(files: Iterable[str], row_paths: Iterable[str], garbage_paths
         elif path not in rows:
             plan.index_files.append(path)
     plan.drop_rows = sorted(rows - present)
+    plan.suspicious = len(plan.drop_rows) > SUSPICIOUS_MIN_ROWS and len(plan.drop_rows) > len(rows) * SUSPICIOUS_SHARE
     return plan

@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from camvault.config import CameraConfig
+from camvault.core.alarms import CameraAlarmSettings
 from camvault.core.clock import Clock
 from camvault.core.errors import BadRequest, Conflict, Forbidden, NotFound
 from camvault.core.model import ROLES, Camera, Stream, User
 from camvault.core.rights import can_view, require_admin
+from camvault.services.alarms import alarm_settings_from_config
 from camvault.services.ingest import IngestService
+from camvault.services.ptz import NO_PTZ, PtzInfo
 from camvault.store.store import Store
 from camvault.video.ingest import StreamState
 from camvault.video.sources import SourceError, open_source
@@ -48,6 +52,7 @@ class CameraSpec:
     slice_max_s: int | None = None
     retention_days: float | None = None
     streams: tuple[StreamSpec, ...] = field(default_factory=tuple)
+    alarm_settings: CameraAlarmSettings = field(default_factory=CameraAlarmSettings)
 
     @classmethod
     def from_config(cls, c: CameraConfig) -> "CameraSpec":
@@ -55,7 +60,8 @@ class CameraSpec:
                         for s in c.streams or [])
         return cls(name=c.name, source=c.source, id=c.id, model=c.model, serial_number=c.serial_number,
                    enabled=c.enabled, transport=c.transport, upside_down=c.upside_down,
-                   slice_max_s=c.slice_max_s, retention_days=c.retention_days, streams=streams)
+                   slice_max_s=c.slice_max_s, retention_days=c.retention_days, streams=streams,
+                   alarm_settings=alarm_settings_from_config(c))
 
 
 @dataclass(frozen=True)
@@ -65,13 +71,25 @@ class CameraView:
     camera: Camera
     states: dict[int, StreamState | None]
     is_recording: bool
+    has_reference: bool = False
+    """A reference image (a kept keyframe) exists for the camera."""
+    is_recording_alarm: bool = False
+    """An alarm recording (`a` slices) is being written for the camera."""
+    ptz: PtzInfo = NO_PTZ
+    """The camera's PTZ capabilities, preset and tour names (from the PTZ service)."""
 
 
 class CameraService:
-    def __init__(self, store: Store, ingest: IngestService, clock: Clock) -> None:
+    def __init__(self, store: Store, ingest: IngestService, clock: Clock, *,
+                 alarm_recording: Callable[[int], bool] | None = None,
+                 ptz_info: Callable[[Camera], PtzInfo] | None = None,
+                 video_source_limit: Callable[[], int | None] | None = None) -> None:
         self._store = store
+        self._video_source_limit = video_source_limit or (lambda: None)
         self._ingest = ingest
         self._clock = clock
+        self._alarm_recording = alarm_recording or (lambda _camera_id: False)
+        self._ptz_info = ptz_info or (lambda _camera: NO_PTZ)
 
     # --- start-up -------------------------------------------------------------------------------
     def sync_config(self, specs: list[CameraSpec], *, seed_only: bool) -> None:
@@ -83,6 +101,7 @@ class CameraService:
         for spec in specs:
             camera = self._build(spec, spec.id, origin="api" if seed_only else "config", previous=existing.get(spec.id))
             self._store.cameras.upsert(camera, self._clock.now_ms())
+            self._store.alarm_settings.put(camera.id, spec.alarm_settings)
 
     def start_all(self) -> None:
         for camera in self._store.cameras.list():
@@ -113,8 +132,12 @@ class CameraService:
         camera_id = spec.id or self._store.cameras.next_id()
         if self._store.cameras.get(camera_id) is not None:
             raise Conflict(f"Camera {camera_id} already exists", key="camera_exists", id=camera_id)
+        limit = self._video_source_limit()
+        if limit is not None and len(self._store.cameras.list()) >= limit:
+            raise Forbidden(f"The licence allows {limit} video sources", key="licence_limit", limit=limit)
         camera = self._build(spec, camera_id, origin="api", previous=None)
         self._store.cameras.upsert(camera, self._clock.now_ms())
+        self._store.alarm_settings.put(camera.id, spec.alarm_settings)
         self._ingest.apply(camera)
         log.info("camera %s (%s) added by %s", camera.id, camera.name, user.name)
         return self._view(camera)
@@ -124,6 +147,7 @@ class CameraService:
         previous = self._editable(camera_id)
         camera = self._build(spec, camera_id, origin="api", previous=previous)
         self._store.cameras.upsert(camera, self._clock.now_ms())
+        self._store.alarm_settings.put(camera.id, spec.alarm_settings)
         self._ingest.apply(camera)
         log.info("camera %s changed by %s", camera_id, user.name)
         return self._view(camera)
@@ -147,7 +171,9 @@ class CameraService:
 
     def _view(self, camera: Camera) -> CameraView:
         states = {s.stream_id: self._ingest.state(camera.id, s.stream_id) for s in camera.streams}
-        return CameraView(camera, states, self._ingest.is_recording(camera.id))
+        return CameraView(camera, states, self._ingest.is_recording(camera.id),
+                          has_reference=self._ingest.best_keyframe(camera) is not None,
+                          is_recording_alarm=self._alarm_recording(camera.id), ptz=self._ptz_info(camera))
 
     def _build(self, spec: CameraSpec, camera_id: int, *, origin: str, previous: Camera | None) -> Camera:
         _validate(spec)

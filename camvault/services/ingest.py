@@ -13,10 +13,10 @@ from typing import Callable
 from camvault.core.clock import Clock
 from camvault.core.model import Camera, ConnectionEvent, Slice, Stream
 from camvault.store.store import Store
-from camvault.video.ingest import IngestWorker, StreamState
+from camvault.video.ingest import IngestWorker, PacketSink, StreamState
 from camvault.video.recorder import SliceRecorder
 from camvault.video.stills import Keyframe, LatestKeyframe
-from camvault.video.sources import SourceError, SourceSession, open_source
+from camvault.video.sources import PtzView, SourceError, SourceSession, open_source
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,19 @@ class IngestService:
         self._on_slice = on_slice
         self._workers: dict[tuple[int, int], tuple[IngestWorker, SliceRecorder | None]] = {}
         self._keyframes: dict[tuple[int, int], LatestKeyframe] = {}
+        self._sink_factories: list[Callable[[Camera, Stream], list[PacketSink]]] = []
+        self._ptz_for: Callable[[Camera], PtzView | None] = lambda _camera: None
         self._lock = threading.Lock()
+
+    def add_sink_factory(self, factory: Callable[[Camera, Stream], list[PacketSink]]) -> None:
+        """Other services' sinks for each stream started from now on (alarm recording, motion
+        detection); called at assembly, before any camera starts."""
+        self._sink_factories.append(factory)
+
+    def set_ptz_lookup(self, ptz_for: Callable[[Camera], PtzView | None]) -> None:
+        """Where each camera points (its PTZ controller, or None): synthetic streams frame their
+        scene with it. Set at assembly, before any camera starts."""
+        self._ptz_for = ptz_for
 
     def apply(self, camera: Camera) -> None:
         """(Re)start the camera's streams to match its definition; stops them if it is disabled."""
@@ -77,13 +89,26 @@ class IngestService:
         keeper = self._keyframes.get((camera_id, stream_id))
         return keeper.latest() if keeper else None
 
+    def best_keyframe(self, camera: Camera, *, live_only: bool = False) -> Keyframe | None:
+        """The latest keyframe of the camera's best-quality stream that has one (its reference
+        image); with `live_only`, only streams delivering right now count (a live snapshot)."""
+        for stream in sorted((s for s in camera.streams if not s.ignored), key=lambda s: -s.quality):
+            state = self.state(camera.id, stream.stream_id)
+            if live_only and not (state is not None and state.connected):
+                continue
+            keyframe = self.latest_keyframe(camera.id, stream.stream_id)
+            if keyframe is not None:
+                return keyframe
+        return None
+
     def is_recording(self, camera_id: int) -> bool:
         with self._lock:
             entries = [e for k, e in self._workers.items() if k[0] == camera_id]
         return any(rec is not None and rec.is_recording for _, rec in entries)
 
     def _build(self, camera: Camera, stream: Stream) -> tuple[IngestWorker, SliceRecorder | None]:
-        source = open_source(stream.source, label=camera.name, transport=camera.transport)
+        source = open_source(stream.source, label=camera.name, transport=camera.transport,
+                             ptz=self._ptz_for(camera))
         keeper = self._keyframes.setdefault((camera.id, stream.stream_id), LatestKeyframe())
         recorder = None
         if "rrecord" in stream.roles:
@@ -91,6 +116,7 @@ class IngestService:
                                      slice_max_s=camera.slice_max_s or self._default_slice_max_s,
                                      on_slice=self._on_slice)
         sinks = [keeper] + ([recorder] if recorder else [])
+        sinks += [sink for factory in self._sink_factories for sink in factory(camera, stream)]
         worker = IngestWorker(stream, source, sinks, self._clock,
                               on_connection=self._log_connection, on_media=self._remember_media)
         return worker, recorder

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from camvault.core.clock import Clock
@@ -41,8 +42,20 @@ class ReconcileReport:
     unreadable_files: int = 0
 
 
+@dataclass
+class RecordingHooks:
+    """Extension points other services register on at assembly. `before_index` may return the slice
+    changed (e.g. protected) and runs on recorder threads; `keep` lists slice ids retention must skip
+    (exports in progress); `after_prune` hears what retention deleted. A failing hook is logged."""
+
+    before_index: list[Callable[[Slice], Slice]] = field(default_factory=list)
+    keep: list[Callable[[], Collection[int]]] = field(default_factory=list)
+    after_prune: list[Callable[[list[Slice]], None]] = field(default_factory=list)
+
+
 class RecordingService:
     def __init__(self, store: Store, clock: Clock, *, retention_days: float | None, min_free_bytes: int) -> None:
+        self.hooks = RecordingHooks()
         self._store = store
         self._clock = clock
         self._retention_days = retention_days
@@ -51,6 +64,11 @@ class RecordingService:
     # --- indexing -------------------------------------------------------------------------------
     def add_slice(self, s: Slice) -> Slice:
         """Index a closed, published slice file (called by recorders)."""
+        for hook in self.hooks.before_index:
+            try:
+                s = hook(s)
+            except Exception:
+                log.exception("slice %s: indexing hook failed; indexed as it is", s.path)
         return self._store.slices.insert(s)
 
     # --- queries --------------------------------------------------------------------------------
@@ -110,9 +128,13 @@ class RecordingService:
             counts[key] += 1
         for path in plan.index_files:
             counts["indexed_files" if self._index_file(path) else "unreadable_files"] += 1
-        if plan.drop_rows:
+        if plan.suspicious:
+            log.error("reconciliation: %d indexed slice files are missing, more than half of the index; is the "
+                      "media folder %s mounted? Their rows are kept (nothing is dropped while most of the index "
+                      "is missing)", len(plan.drop_rows), self._store.media.root)
+        elif plan.drop_rows:
             repo.drop_rows(plan.drop_rows)
-        counts["dropped_rows"] = len(plan.drop_rows)
+            counts["dropped_rows"] = len(plan.drop_rows)
         report = ReconcileReport(**counts)
         log.info("reconciliation: %s", ", ".join(f"{k}={v}" for k, v in counts.items()))
         return report
@@ -133,9 +155,8 @@ class RecordingService:
         if name is None or info is None:
             log.warning("slice file %s cannot be indexed (bad name or unreadable); left in place", path)
             return False
-        self._store.slices.insert(Slice(0, name.camera_id, name.stream_id, name.start_ms,
-                                        name.start_ms + info.duration_ms, name.type, self._store.media.size(path),
-                                        path))
+        self.add_slice(Slice(0, name.camera_id, name.stream_id, name.start_ms, name.start_ms + info.duration_ms,
+                             name.type, self._store.media.size(path), path))
         return True
 
     # --- retention ------------------------------------------------------------------------------
@@ -147,13 +168,19 @@ class RecordingService:
         free = self._store.media.free_bytes()
         if free < policy.min_free_bytes:
             candidates.update((s.id, s) for s in self._store.slices.oldest(limit=PRUNE_BATCH))
-        ordered = sorted(candidates.values(), key=lambda s: (s.start_ms, s.id))
+        kept = set().union(*(keep() for keep in self.hooks.keep))
+        ordered = sorted((s for s in candidates.values() if s.id not in kept), key=lambda s: (s.start_ms, s.id))
         doomed = choose_prunable(ordered, policy, now_ms=now_ms, free_bytes=free)
         if doomed:
             self._delete(doomed, now_ms)
             reasons = "age and space" if free < policy.min_free_bytes else "age"
             log.info("retention pruned %d slices (%d bytes) by %s; oldest %s", len(doomed),
                      sum(s.size_bytes for s in doomed), reasons, doomed[0].path)
+            for hook in self.hooks.after_prune:
+                try:
+                    hook(doomed)
+                except Exception:
+                    log.exception("retention: after-prune hook failed")
         return doomed
 
     def _delete(self, doomed: list[Slice], now_ms: int) -> None:

@@ -1,5 +1,8 @@
 """Users: creation, listing, password checks (bcrypt, with a short-lived cache of verified
-credentials so Basic auth does not pay a bcrypt round per request) and the initial admin."""
+credentials so Basic auth does not pay a bcrypt round per request), WSSE UsernameToken checks
+(freshness window, each nonce accepted once), published and decoy bcrypt salts, the initial admin.
+
+Thread-safe: caches and the nonce registry are guarded by locks."""
 
 from __future__ import annotations
 
@@ -11,9 +14,13 @@ from collections import OrderedDict
 
 import bcrypt
 
+from typing import Callable
+
+from camvault.core import wsse
 from camvault.core.clock import Clock
-from camvault.core.errors import BadRequest, Conflict, NotFound, Unauthorized
+from camvault.core.errors import BadRequest, Conflict, DomainError, NotFound, Unauthorized
 from camvault.core.model import CameraRight, Profile, User
+from camvault.core.timefmt import parse_iso_ms
 from camvault.store.users import UserRepo
 
 log = logging.getLogger(__name__)
@@ -21,6 +28,9 @@ log = logging.getLogger(__name__)
 BCRYPT_ROUNDS = 10
 CACHE_TTL_S = 60.0
 CACHE_SIZE = 1024
+USER_TTL_S = 5.0
+"""How long an authenticated user's profile and rights are reused without reading them again (a
+change made through this service is seen at once)."""
 
 
 def hash_password(password: str) -> tuple[str, str]:
@@ -29,12 +39,36 @@ def hash_password(password: str) -> tuple[str, str]:
     return hashed, hashlib.md5(password.encode()).hexdigest()
 
 
+class NonceRegistry:
+    """Nonces seen within the freshness window; a nonce is accepted once. Entries older than twice
+    the window are forgotten (a token that old is refused as stale anyway)."""
+
+    def __init__(self, clock: Clock, keep_s: float = 2 * wsse.CREATED_WINDOW_MS / 1000) -> None:
+        self._clock = clock
+        self._keep_s = keep_s
+        self._seen: OrderedDict[str, float] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def first_use(self, nonce: str) -> bool:
+        now = self._clock.monotonic_s()
+        with self._lock:
+            while self._seen and next(iter(self._seen.values())) < now - self._keep_s:
+                self._seen.popitem(last=False)
+            if nonce in self._seen:
+                return False
+            self._seen[nonce] = now
+            return True
+
+
 class UserService:
-    def __init__(self, repo: UserRepo, clock: Clock) -> None:
+    def __init__(self, repo: UserRepo, clock: Clock, secret: Callable[[], bytes] = lambda: b"") -> None:
         self._repo = repo
         self._clock = clock
+        self._secret = secret
         self._verified: OrderedDict[tuple[str, bytes], tuple[int, float]] = OrderedDict()
         self._lock = threading.Lock()
+        self._nonces = NonceRegistry(clock)
+        self._users: dict[int, tuple[User, float]] = {}
 
     def ensure_admin(self, password: str | None) -> str | None:
         """Create user `admin` when there is no user yet. Returns the generated password, if one was."""
@@ -70,7 +104,21 @@ class UserService:
         self._set_rights(user.id, rights)
         return self._repo.get(user.id)
 
+    def _user(self, user_id: int) -> User | None:
+        now = self._clock.monotonic_s()
+        with self._lock:
+            hit = self._users.get(user_id)
+        if hit and hit[1] > now:
+            return hit[0]
+        user = self._repo.get(user_id)
+        if user is not None:
+            with self._lock:
+                self._users[user_id] = (user, now + USER_TTL_S)
+        return user
+
     def _set_rights(self, user_id: int, rights: list[CameraRight]) -> None:
+        with self._lock:
+            self._users.pop(user_id, None)
         try:
             self._repo.set_rights(user_id, rights)
         except LookupError as exc:
@@ -93,7 +141,38 @@ class UserService:
                 raise Unauthorized("Invalid password!", key="invalid_password")
             user_id = creds.user_id
             self._remember(key, user_id)
-        user = self._repo.get(user_id)
+        user = self._user(user_id)
+        if user is None:
+            raise Unauthorized("Invalid password!", key="invalid_password")
+        return user
+
+    def bcrypt_salt(self, name: str) -> str:
+        """The salt a WSSE client hashes with; a stable decoy for an unknown user, so the answer
+        never tells which names exist."""
+        creds = self._repo.credentials(name)
+        if creds is None:
+            return wsse.decoy_salt(self._secret(), name)
+        return wsse.published_salt(creds.password_bcrypt)
+
+    def authenticate_wsse(self, name: str, digest: str, nonce: str, created: str) -> User:
+        """Check a UsernameToken: `created` within 10 s of now, the nonce never seen, the digest made
+        from the bcrypt hash (salt variant) or the MD5 of the password (legacy variant)."""
+        try:
+            created_ms = parse_iso_ms(created, field="Created")
+        except DomainError:
+            raise Unauthorized("Invalid WSSE token: bad Created date", key="wsse_bad_created") from None
+        if not wsse.is_fresh(created_ms, self._clock.now_ms()):
+            raise Unauthorized("Invalid WSSE token: Created is more than 10 s from the server time",
+                               key="wsse_stale")
+        if not nonce or not digest:
+            raise Unauthorized("Invalid WSSE token: Nonce and PasswordDigest are required", key="wsse_incomplete")
+        creds = self._repo.credentials(name)
+        accepted = wsse.bcrypt_forms(creds.password_bcrypt) + [creds.password_md5] if creds else []
+        if not wsse.digest_matches(digest, nonce, created, accepted):
+            raise Unauthorized("Invalid password!", key="invalid_password")
+        if not self._nonces.first_use(nonce):
+            raise Unauthorized("Invalid WSSE token: this nonce was already used", key="wsse_replay")
+        user = self._user(creds.user_id)
         if user is None:
             raise Unauthorized("Invalid password!", key="invalid_password")
         return user

@@ -1,6 +1,15 @@
-"""Camera and stream rows <-> `core.model.Camera`."""
+"""Camera and stream rows <-> `core.model.Camera`.
+
+The camera list is read on almost every request (rights, names) and changes rarely: it is cached in
+memory and the cache is dropped by every write made through this repository. Cameras are frozen
+dataclasses, so sharing them is safe. (Writes by another camvault process sharing the database are
+not seen until this one writes; clustering will need a change notification.)
+"""
 
 from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
 
 from sqlalchemy import Engine, delete, func, insert, select, update
 
@@ -13,8 +22,40 @@ class CameraRepo:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._lock = threading.Lock()
+        self._cache: dict[int, Camera] | None = None
+        self._generation = 0
 
     def list(self) -> list[Camera]:
+        return list(self._cached().values())
+
+    def get(self, camera_id: int) -> Camera | None:
+        return self._cached().get(camera_id)
+
+    def _cached(self) -> dict[int, Camera]:
+        with self._lock:
+            if self._cache is not None:
+                return self._cache
+            generation = self._generation
+        loaded = {c.id: c for c in self._load()}
+        with self._lock:
+            if generation == self._generation:      # no write happened while loading
+                self._cache = loaded
+        return loaded
+
+    @contextmanager
+    def _writing(self):
+        """A write transaction; the cache is dropped once it is committed (or failed), and a load
+        that raced with it is not kept."""
+        try:
+            with self._engine.begin() as conn:
+                yield conn
+        finally:
+            with self._lock:
+                self._cache = None
+                self._generation += 1
+
+    def _load(self) -> list[Camera]:
         with self._engine.connect() as conn:
             cams = conn.execute(select(cameras).order_by(cameras.c.id)).mappings().all()
             rows = conn.execute(select(streams).order_by(streams.c.camera_id, streams.c.stream_id)).mappings().all()
@@ -23,22 +64,13 @@ class CameraRepo:
             by_camera.setdefault(row["camera_id"], []).append(_stream(row))
         return [_camera(c, by_camera.get(c["id"], [])) for c in cams]
 
-    def get(self, camera_id: int) -> Camera | None:
-        with self._engine.connect() as conn:
-            cam = conn.execute(select(cameras).where(cameras.c.id == camera_id)).mappings().first()
-            if cam is None:
-                return None
-            rows = conn.execute(select(streams).where(streams.c.camera_id == camera_id)
-                                .order_by(streams.c.stream_id)).mappings().all()
-        return _camera(cam, [_stream(r) for r in rows])
-
     def next_id(self) -> int:
         with self._engine.connect() as conn:
             return (conn.execute(select(func.max(cameras.c.id))).scalar() or 0) + 1
 
     def upsert(self, camera: Camera, created_ms: int) -> None:
         """Insert the camera or replace its fields and streams (measured stream media is kept)."""
-        with self._engine.begin() as conn:
+        with self._writing() as conn:
             exists = conn.execute(select(cameras.c.id).where(cameras.c.id == camera.id)).first()
             values = _camera_values(camera)
             if exists:
@@ -58,13 +90,13 @@ class CameraRepo:
                     height=s.height or (old.height if old else None)))
 
     def delete(self, camera_id: int) -> None:
-        with self._engine.begin() as conn:
+        with self._writing() as conn:
             conn.execute(delete(streams).where(streams.c.camera_id == camera_id))
             conn.execute(delete(cameras).where(cameras.c.id == camera_id))
 
     def set_stream_media(self, camera_id: int, stream_id: int, encoding: str, width: int, height: int) -> None:
         """Remember what a stream was last measured to carry (shown while it is offline)."""
-        with self._engine.begin() as conn:
+        with self._writing() as conn:
             conn.execute(update(streams).where(streams.c.camera_id == camera_id, streams.c.stream_id == stream_id)
                          .values(encoding=encoding, width=width, height=height))
 

@@ -35,6 +35,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA case_sensitive_like=ON")     # LIKE behaves as on PostgreSQL; ILIKE ignores case
     cursor.close()
 
 

@@ -65,6 +65,24 @@ class MediaStore:
         self.root.mkdir(parents=True, exist_ok=True)
         return shutil.disk_usage(self.root).free
 
+    def write_file(self, relpath: str, data: bytes) -> int:
+        """Write a small file whole and durably (temporary name, fsync, rename, folder fsync), so a
+        reader or a crash never sees half of it; returns its size."""
+        final = self.absolute(relpath)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        partial = final.with_name(final.name + ".tmp")
+        with open(partial, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, final)
+        _fsync_dir(final.parent)
+        return len(data)
+
+    def read_file(self, relpath: str) -> bytes:
+        """The whole content of a small file (FileNotFoundError if it is gone)."""
+        return self.absolute(relpath).read_bytes()
+
 
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)

@@ -14,6 +14,12 @@ from camvault.core.model import Slice
 from camvault.store.tables import garbage, slices
 
 
+BATCH = 500
+MAX_SPAN_MS = 2 * 86_400_000
+"""No slice is longer than this (slice_max_s is at most a day; a long GOP adds less than a day): it
+gives overlap queries a lower bound on `start_ms`, so they read the index range they need only."""
+
+
 class SliceRepo:
     """Indexed queries over slices; every list is bounded by `limit`."""
 
@@ -35,7 +41,7 @@ class SliceRepo:
         if camera_ids is not None:
             query = query.where(slices.c.camera_id.in_(list(camera_ids)))
         if from_ms is not None:
-            query = query.where(slices.c.stop_ms >= from_ms)
+            query = query.where(slices.c.stop_ms >= from_ms, slices.c.start_ms >= from_ms - MAX_SPAN_MS)
         if to_ms is not None:
             query = query.where(slices.c.start_ms <= to_ms)
         if slice_type is not None:
@@ -84,9 +90,11 @@ class SliceRepo:
         return [s.path for s in doomed]
 
     def drop_rows(self, paths: Iterable[str]) -> None:
-        """Remove rows whose file vanished."""
+        """Remove rows whose file vanished (in batches: SQLite bounds the parameters of a query)."""
+        paths = list(paths)
         with self._engine.begin() as conn:
-            conn.execute(delete(slices).where(slices.c.path.in_(list(paths))))
+            for start in range(0, len(paths), BATCH):
+                conn.execute(delete(slices).where(slices.c.path.in_(paths[start:start + BATCH])))
 
     def garbage_paths(self) -> list[str]:
         with self._engine.connect() as conn:

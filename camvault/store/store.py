@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from camvault.store.alarms import AlarmRepo, AlarmSettingsRepo
 from camvault.store.cameras import CameraRepo
 from camvault.store.connections import ConnectionRepo
 from camvault.store.db import make_engine, migrate
+from camvault.store.exports import ExportRepo
+from camvault.store.logs import SystemLogRepo, UserActionRepo
 from camvault.store.media import MediaStore
+from camvault.store.precords import ProtectedRangeRepo
+from camvault.store.ptz import PtzRepo
+from camvault.store.settings import SettingsRepo
 from camvault.store.slices import SliceRepo
+from camvault.store.snapshots import SnapshotRepo
+from camvault.store.tasks import TaskRepo
 from camvault.store.users import UserRepo
 
 
@@ -22,6 +30,16 @@ class Store:
         self.slices = SliceRepo(self.engine)
         self.users = UserRepo(self.engine)
         self.connections = ConnectionRepo(self.engine)
+        self.alarms = AlarmRepo(self.engine)
+        self.alarm_settings = AlarmSettingsRepo(self.engine)
+        self.snapshots = SnapshotRepo(self.engine)
+        self.settings = SettingsRepo(self.engine)
+        self.user_actions = UserActionRepo(self.engine)
+        self.system_logs = SystemLogRepo(self.engine)
+        self.tasks = TaskRepo(self.engine)
+        self.exports = ExportRepo(self.engine)
+        self.precords = ProtectedRangeRepo(self.engine)
+        self.ptz = PtzRepo(self.engine)
 
     def open(self) -> None:
         migrate(self.engine)

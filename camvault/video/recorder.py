@@ -75,8 +75,11 @@ class SliceRecorder:
             self._start(ticks, wall_ms)
         elif should_cut(elapsed_ms=self._ms(ticks - self._open.base_ticks), is_keyframe=packet.is_keyframe,
                         gop_ms=self._gop_ms, slice_max_ms=self._slice_max_ms):
-            self.finish()
-            self._start(ticks, wall_ms)
+            closed = self._close()
+            self._start(ticks, wall_ms)          # the next slice is on disk before the index is touched
+            self._write(packet, ticks)
+            self._report(closed)
+            return
         self._write(packet, ticks)
 
     def on_session_end(self) -> None:
@@ -85,19 +88,27 @@ class SliceRecorder:
 
     def finish(self) -> None:
         """Close the open slice, publish the file, report it. Safe to call when none is open."""
+        self._report(self._close())
+
+    def _close(self) -> Slice | None:
+        """Close and publish the open slice (file first, DESIGN rule 1); the slice to report."""
         current, self._open = self._open, None
         if current is None:
-            return
+            return None
         try:
             current.container.close()
             size = self._media.publish(current.relpath)
         except (OSError, av.error.FFmpegError) as exc:
             log.error("camera %s.%s: closing slice %s failed: %s", self.camera_id, self.stream_id,
                       current.relpath, exc)
-            return
+            return None
         stop_ms = current.start_ms + self._ms(current.end_ticks - current.base_ticks)
-        self._on_slice(Slice(id=0, camera_id=self.camera_id, stream_id=self.stream_id, start_ms=current.start_ms,
-                             stop_ms=stop_ms, type=self._type, size_bytes=size, path=current.relpath))
+        return Slice(id=0, camera_id=self.camera_id, stream_id=self.stream_id, start_ms=current.start_ms,
+                     stop_ms=stop_ms, type=self._type, size_bytes=size, path=current.relpath)
+
+    def _report(self, closed: Slice | None) -> None:
+        if closed is not None:
+            self._on_slice(closed)
 
     def _ms(self, ticks: int) -> int:
         return round(ticks * self._tb * 1000)

@@ -133,6 +133,8 @@ def test_slices_paging_extension_sets_a_next_link(client, node, tmp_path):
     first = client.get("/api/v1.2/slices?limit=2", auth=ADMIN)
     assert len(first.json()["slices"]) == 2
     assert first.headers["link"] == '</api/v1.2/slices?limit=2&offset=2>; rel="next"'
+    with_url_credentials = client.get("/api/v1.2/slices?limit=1&type=a&_username=admin&_password=admin-pw")
+    assert with_url_credentials.headers["link"] == '</api/v1.2/slices?limit=1&type=a&offset=1>; rel="next"'
     rest = client.get("/api/v1.2/slices?limit=2&offset=2", auth=ADMIN)
     assert len(rest.json()["slices"]) == 1 and "link" not in rest.headers
 

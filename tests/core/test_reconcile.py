@@ -18,3 +18,11 @@ def test_each_kind_of_mismatch_gets_its_action():
 def test_consistent_state_needs_nothing():
     files = ["slices/1/d/1.1-1-r.mkv"]
     assert plan_reconcile(files, files, []).is_empty
+
+
+def test_losing_most_files_at_once_is_suspicious_not_a_reason_to_drop_the_index():
+    rows = [f"slices/1/d/1.1-{i}-r.mkv" for i in range(1000)]
+    plan = plan_reconcile(rows[:10], rows, [])
+    assert plan.suspicious and len(plan.drop_rows) == 990
+    assert not plan_reconcile(rows[:900], rows, []).suspicious
+    assert not plan_reconcile([], rows[:50], []).suspicious     # a few rows are dropped as usual

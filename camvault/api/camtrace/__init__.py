@@ -1,26 +1,43 @@
 """CamTrace CT-Server REST v1.2 dialect (`/api/v1.2`, groups also under `/api/v1`).
 
-Errors are `{"error": "<message>"}` with the document's status codes; 401 carries a Basic challenge.
+Errors are `{"error": "<message>"}` with the document's status codes, translated by
+`Accept-Language`; 401 carries a Basic challenge. GET answers support JSON-P (`_callback`).
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
-from camvault.api.camtrace import cameras, servers, slices
+from camvault.api.camtrace import cameras, logs, reference, servers, slices, snapshots, users
+from camvault.api.camtrace import exports, precords, tasks
+from camvault.api.camtrace import ptz
+from camvault.api.camtrace import alarms
+from camvault.api.camtrace import monitoring
+from camvault.api.camtrace.i18n import translate
 from camvault.core.errors import DomainError, Unauthorized
 
 PREFIXES = ("/api/v1.2", "/api/v1")
 
 
-def shape_error(_request: Request, exc: DomainError) -> Response:
+def shape_error(request: Request, exc: DomainError) -> Response:
     headers = {"WWW-Authenticate": 'Basic realm="camvault"'} if isinstance(exc, Unauthorized) else None
-    return JSONResponse({"error": exc.message}, status_code=exc.status, headers=headers)
+    message = translate(exc, request.headers.get("accept-language"))
+    return JSONResponse({"error": message}, status_code=exc.status, headers=headers)
 
 
-def router() -> APIRouter:
-    api = APIRouter(prefix="/api/v1.2")
-    for module in (servers, cameras, slices):
-        api.include_router(module.router)
-    return api
+MODULES = (servers, users, logs, slices, snapshots, reference, exports, precords, tasks, alarms, ptz, monitoring,
+           cameras)
+"""Adapters in matching order: fixed paths such as /cameras/connections must come before
+/cameras/{camera_id}, so `cameras` stays last."""
+
+
+def include(app: FastAPI) -> None:
+    """Register every adapter's routes on the application itself under /api/v1.2. (Not with
+    `include_router`: FastAPI 0.16x rebuilds an included router's route state, dependency analysis
+    and response TypeAdapter included, on every request; that was over half of a list request's CPU.)
+    The adapters declare routes with a path, methods and an optional status code only."""
+    for module in MODULES:
+        for route in module.router.routes:
+            app.add_api_route("/api/v1.2" + route.path, route.endpoint, methods=sorted(route.methods),
+                              name=route.name, status_code=route.status_code)

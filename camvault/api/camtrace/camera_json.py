@@ -21,7 +21,7 @@ def camera_json(view: CameraView, user: User) -> dict:
         "displayCode": None,
         "isIgnored": not camera.enabled,
         "isRecording": view.is_recording,
-        "isRecordingAlarm": False,
+        "isRecordingAlarm": view.is_recording_alarm,
         "isRecordingForced": False,
         "isRemote": False,
         "isUpsideDown": camera.upside_down,
@@ -29,9 +29,9 @@ def camera_json(view: CameraView, user: User) -> dict:
         "playLiveAllowed": can_play_live(user, camera.id),
         "playRecordsAllowed": can_play_records(user, camera.id),
         "streams": [_stream_json(s, view) for s in camera.streams],
-        "ptz": {"click": False, "areazoom": False, "zoomback": False, "continuous": False,
-                "presets": [], "tours": []},
-        "ptzAllowed": _ptz_capable(camera) and can_ptz(user, camera.id),
+        "ptz": _ptz_json(view),
+        "ptzAllowed": view.ptz.capable and can_ptz(user, camera.id),
+        "refUrl": f"/api/v1.2/cameras/{camera.id}/ref.jpg" if view.has_reference else None,
         "status": status(view),
         "deviceInfo": _device_info(camera),
         "deviceId": None,
@@ -41,9 +41,13 @@ def camera_json(view: CameraView, user: User) -> dict:
     return body
 
 
-def _ptz_capable(_camera: Camera) -> bool:
-    """No source drives PTZ yet (the PTZ commands come with CamTrace part 1)."""
-    return False
+def _ptz_json(view: CameraView) -> dict:
+    """Capabilities (all false without PTZ), presets and tours as [{id, name}]."""
+    caps = view.ptz.capabilities
+    return {"click": bool(caps and caps.click), "areazoom": bool(caps and caps.areazoom),
+            "zoomback": bool(caps and caps.zoomback), "continuous": bool(caps and caps.continuous),
+            "presets": [{"id": i, "name": n} for i, n in view.ptz.presets],
+            "tours": [{"id": i, "name": n} for i, n in view.ptz.tours]}
 
 
 def status(view: CameraView) -> int:

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from camvault.api.camtrace.alarm_body import MotionBody, alarm_settings_of
 from camvault.api.camtrace.auth import CamtraceUser
 from camvault.api.camtrace.camera_json import camera_json
 from camvault.api.deps import ServicesDep
@@ -40,6 +41,8 @@ class CameraBody(BaseModel):
     sliceMaxS: int | None = None
     retentionDays: float | None = None
     streams: list[StreamBody] = Field(default_factory=list)
+    motion: MotionBody | None = None
+    preAlarmS: float | None = Field(None, ge=0, le=60)
 
     def spec(self, camera_id: int | None) -> CameraSpec:
         return CameraSpec(name=self.name, source=self.source, id=camera_id, model=self.model,
@@ -47,7 +50,8 @@ class CameraBody(BaseModel):
                           upside_down=self.isUpsideDown, slice_max_s=self.sliceMaxS,
                           retention_days=self.retentionDays,
                           streams=tuple(StreamSpec(s.id, s.name, s.source, tuple(s.roles), s.quality, s.onDemand)
-                                        for s in self.streams))
+                                        for s in self.streams),
+                          alarm_settings=alarm_settings_of(self.motion, self.preAlarmS))
 
 
 def parse_camera_id(raw: str) -> int:

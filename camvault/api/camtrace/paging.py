@@ -12,6 +12,8 @@ from starlette.responses import Response
 from camvault.core.errors import BadRequest
 
 MAX_LIMIT = 1000
+CREDENTIAL_ARGS = ("_username", "_password", "_nonce", "_created_at", "user", "pass")
+"""Never copied into a URL camvault hands out (a Link header is logged and cached by proxies)."""
 
 
 @dataclass(frozen=True)
@@ -42,8 +44,14 @@ def set_next_link(request: Request, response: Response, paging: Paging, has_more
     """Point `Link: rel="next"` at the following page when there is one."""
     if not has_more:
         return
-    query = {**dict(request.query_params), "limit": str(paging.limit), "offset": str(paging.offset + paging.limit)}
-    response.headers["Link"] = f'<{request.url.path}?{urlencode(query)}>; rel="next"'
+    response.headers["Link"] = f'<{page_url(request, paging.limit, paging.offset + paging.limit)}>; rel="next"'
+
+
+def page_url(request: Request, limit: int, offset: int) -> str:
+    """This list's URL for another page: the request's filters, without credentials."""
+    query = {k: v for k, v in request.query_params.items() if k not in CREDENTIAL_ARGS}
+    query.update(limit=str(limit), offset=str(offset))
+    return f"{request.url.path}?{urlencode(query)}"
 
 
 def paging_json(total: int, paging: Paging, returned: int) -> dict:

@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
 
 from camvault.api.camtrace.auth import CamtraceUser
 from camvault.api.camtrace.cameras import parse_camera_id
+from camvault.api.camtrace.paging import Paging, set_next_link
+from camvault.api.camtrace.responses import json_answer
 from camvault.api.deps import ServicesDep
 from camvault.core.errors import BadRequest, NotFound
 from camvault.core.model import Slice
@@ -44,7 +46,7 @@ def slice_json(s: Slice, camera_name: str) -> dict:
 
 
 @router.get("/slices")
-def list_slices(request: Request, response: Response, services: ServicesDep, user: CamtraceUser) -> dict:
+def list_slices(request: Request, response: Response, services: ServicesDep, user: CamtraceUser) -> Response:
     q = request.query_params
     from_raw, to_raw = q.get("from"), q.get("to")
     limit = _int_arg(q.get("limit"), "limit", MAX_LIST)
@@ -55,10 +57,9 @@ def list_slices(request: Request, response: Response, services: ServicesDep, use
         to_ms=parse_iso_ms(to_raw, field="to") if to_raw else None,
         slice_type=q.get("type") or None, limit=limit, offset=offset)
     if page.has_more:
-        following = {**dict(q), "limit": str(limit), "offset": str(offset + limit)}
-        response.headers["Link"] = f'</api/v1.2/slices?{urlencode(following)}>; rel="next"'
+        set_next_link(request, response, Paging(limit, offset), has_more=True)
     names = services.cameras.names()
-    return {"slices": [slice_json(s, names.get(s.camera_id, "")) for s in page.items]}
+    return json_answer({"slices": [slice_json(s, names.get(s.camera_id, "")) for s in page.items]}, response)
 
 
 @router.get("/slices/{camera_id}/{start}/{slice_type}/download")

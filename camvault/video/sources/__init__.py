@@ -11,21 +11,22 @@ from urllib.parse import urlsplit
 from camvault.video.sources.base import Source, SourceError, SourceSession, StreamInfo
 from camvault.video.sources.file import FileSource
 from camvault.video.sources.rtsp import RtspSource
-from camvault.video.sources.synthetic import SyntheticSource
+from camvault.video.sources.synthetic import PtzView, SyntheticSource
 
 SCHEMES = ("rtsp", "rtsps", "file", "synthetic")
 
 
-def open_source(url: str, *, label: str = "", transport: str = "tcp") -> Source:
-    """The source for `url`; `label` is burned into synthetic pictures (the camera name)."""
+def open_source(url: str, *, label: str = "", transport: str = "tcp", ptz: PtzView | None = None) -> Source:
+    """The source for `url`; `label` is burned into synthetic pictures (the camera name), `ptz`
+    frames them (the camera's PTZ controller; other schemes ignore it)."""
     scheme = urlsplit(url).scheme.lower()
     if scheme in ("rtsp", "rtsps"):
         return RtspSource(url, transport=transport)
     if scheme == "file":
         return FileSource(url)
     if scheme == "synthetic":
-        return SyntheticSource(url, label=label)
+        return SyntheticSource(url, label=label, ptz=ptz)
     raise SourceError(f"unsupported source scheme {scheme!r} (use one of {', '.join(SCHEMES)})")
 
 
-__all__ = ["open_source", "Source", "SourceSession", "SourceError", "StreamInfo", "SCHEMES"]
+__all__ = ["open_source", "Source", "SourceSession", "SourceError", "StreamInfo", "SCHEMES", "PtzView"]

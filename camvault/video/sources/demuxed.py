@@ -1,5 +1,9 @@
 """A session over a PyAV input container (shared by the RTSP and file sources).
 
+At the start of a session ffmpeg may hand over the beginning of the first picture without a
+timestamp: it is joined to the next timestamped part instead of being dropped (otherwise a whole GOP
+is lost before the next keyframe).
+
 One packet per picture: ffmpeg's RTP depacketizer and H.264 parser can split one access unit into
 several packets with the same timestamps (e.g. when a server repeats SPS/PPS before each slice of an
 IDR picture, as GStreamer's rtph264pay does); such parts are joined again, so sinks that drop
@@ -27,12 +31,14 @@ def error_text(exc: BaseException) -> str:
     return reason if isinstance(reason, str) and reason else type(exc).__name__
 
 
-def joined(first: av.Packet, second: av.Packet) -> av.Packet:
-    """One packet holding both parts of a split picture, with the first part's timing and stream."""
+def joined(first: av.Packet, second: av.Packet, *, timing: av.Packet | None = None) -> av.Packet:
+    """One packet holding both parts of a split picture, with the timing of `timing` (default: the
+    first part) and the first part's stream."""
+    timing = timing or first
     merged = av.Packet(bytes(first) + bytes(second))
     merged.stream = first.stream
-    merged.time_base = first.time_base
-    merged.pts, merged.dts, merged.duration = first.pts, first.dts, first.duration
+    merged.time_base = timing.time_base
+    merged.pts, merged.dts, merged.duration = timing.pts, timing.dts, timing.duration
     merged.is_keyframe = first.is_keyframe or second.is_keyframe
     return merged
 
@@ -57,12 +63,17 @@ class DemuxedSession:
     def packets(self) -> Iterator[av.Packet]:
         """Raw packets with a timestamp, one per picture, until EOF or stop."""
         pending: av.Packet | None = None
+        orphan: av.Packet | None = None     # the start of the first picture, which came without timestamps
         try:
             for packet in self._container.demux(self._stream):
                 if self._stop.is_set():
                     return
                 if packet.dts is None and packet.pts is None:
+                    if pending is None and packet.size:
+                        orphan = packet if orphan is None else joined(orphan, packet)
                     continue
+                if orphan is not None:
+                    packet, orphan = joined(orphan, packet, timing=packet), None
                 if pending is not None:
                     if packet.pts == pending.pts and packet.dts == pending.dts:
                         pending = joined(pending, packet)

@@ -5,6 +5,11 @@ default 2000000), gop (frames between keyframes, default = fps), motion (1/0, de
 realtime (1/0, default 1: 0 produces frames as fast as they encode, for tests and benchmarks).
 Frames are produced at real-time pace; SPS/PPS are repeated in-band on each keyframe, as most
 cameras do, so a recorder can start on any keyframe.
+
+PTZ: given a `ptz` view (the camera's `SyntheticPtz` controller, shared with the API threads), the
+session reads its position once per frame, on the ingest thread, and frames the scene there, so a
+move shows in the encoded (and recorded) video from the next frame on. Without one the camera stays
+at the home position.
 """
 
 from __future__ import annotations
@@ -12,11 +17,12 @@ from __future__ import annotations
 import threading
 import time
 from fractions import Fraction
-from typing import Iterator
+from typing import Iterator, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 import av
 
+from camvault.core.ptz import HOME, PtzPosition
 from camvault.video.sources.base import SourceError, StreamInfo
 from camvault.video.sources.scene import SceneRenderer
 
@@ -42,20 +48,29 @@ def parse_params(url: str) -> dict[str, int]:
     return params
 
 
+class PtzView(Protocol):
+    """Where the camera points now (thread-safe)."""
+
+    def position(self) -> PtzPosition: ...
+
+
 class SyntheticSource:
-    def __init__(self, url: str, *, label: str = "") -> None:
+    def __init__(self, url: str, *, label: str = "", ptz: PtzView | None = None) -> None:
         self.url = url
         self.label = label
+        self.ptz = ptz
         self.params = parse_params(url)
 
     def open(self, stop: threading.Event) -> "SyntheticSession":
-        return SyntheticSession(self.params, self.label, stop)
+        return SyntheticSession(self.params, self.label, stop, self.ptz)
 
 
 class SyntheticSession:
-    def __init__(self, params: dict[str, int], label: str, stop: threading.Event) -> None:
+    def __init__(self, params: dict[str, int], label: str, stop: threading.Event,
+                 ptz: PtzView | None = None) -> None:
         self._p = params
         self._stop = stop
+        self._ptz = ptz
         self.info = StreamInfo("h264", params["width"], params["height"], float(params["fps"]), TIME_BASE)
         self._scene = SceneRenderer(params["width"], params["height"], label, motion=bool(params["motion"]))
         self._encoder = _encoder(params)
@@ -76,7 +91,8 @@ class SyntheticSession:
                     due_s = start_s + index / fps
             elif self._stop.is_set():
                 return
-            buffer = self._scene.render(time.time_ns() // 1_000_000, index)
+            position = self._ptz.position() if self._ptz is not None else HOME
+            buffer = self._scene.render(time.time_ns() // 1_000_000, index, position)
             frame = av.VideoFrame.from_numpy_buffer(buffer, format="yuv420p")
             frame.pts = round((due_s - start_s) * 90000)
             frame.time_base = TIME_BASE
