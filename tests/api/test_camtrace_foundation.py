@@ -64,13 +64,16 @@ def test_camera_detail_statuses(client):
 
 def test_admin_extension_adds_changes_and_removes_a_camera(client):
     body = {"camera": {"name": "Added", "source": "synthetic://?width=160&height=90&fps=5", "isIgnored": True,
-                       "streams": [{"id": 1, "roles": ["rrecord"], "quality": 3},
+                       "streams": [{"id": 1, "roles": ["rrecord", "arecord"], "quality": 3},
                                    {"id": 2, "source": "synthetic://?width=80&height=46&fps=5", "quality": 1}]}}
     created = client.post("/api/v1.2/cameras", json=body, auth=ADMIN)
     assert created.status_code == 201, created.text
     cam_id = created.json()["id"]
     assert created.headers["location"] == f"/api/v1.2/cameras/{cam_id}"
     assert created.json()["ldStream"] == f"/live/view/{cam_id}.2"
+    assert created.json()["alStream"] == f"/live/view/{cam_id}.1"
+    assert created.json()["rpStream"] == f"/r?id={cam_id}" and created.json()["rpId"] == 1
+    assert created.json()["isReplayEnabled"] is False
     body["camera"]["name"] = "Renamed"
     assert client.put(f"/api/v1.2/cameras/{cam_id}", json=body, auth=ADMIN).json()["name"] == "Renamed"
     assert client.get(f"/api/v1.2/cameras/{cam_id}", auth=ADMIN).json()["name"] == "Renamed"
@@ -157,3 +160,16 @@ def test_download_serves_the_file_with_ranges(client, node, tmp_path):
     assert part.status_code == 206 and part.content == bytes(range(4))
     assert client.get("/api/v1.2/slices/1/2020-06-16T16%3A26%3A36.903Z/r/download", auth=ADMIN).status_code == 404
     assert client.get("/api/v1.2/slices/1/not-a-date/a/download", auth=ADMIN).status_code == 400
+
+
+def test_camera_has_every_documented_attribute(client):
+    """Every name of the document's "Camera attributes description" table."""
+    documented = ["id", "name", "displayCode", "isIgnored", "isRecording", "isRecordingAlarm", "isRecordingForced",
+                  "isRemote", "isReplayEnabled", "isUpsideDown", "model", "playLiveAllowed", "playRecordsAllowed",
+                  "ptzAllowed", "refUrl", "status", "streams", "ptz", "deviceId", "isIndexingRegul", "networkInfo",
+                  "deviceInfo"]
+    for prefix in ("hd", "md", "ld", "al", "rp"):
+        documented += [f"{prefix}{field}" for field in ("Stream", "Id", "Encoding", "Width", "Height")]
+    camera = client.get("/api/v1.2/cameras/1", auth=ADMIN).json()
+    assert [name for name in documented if name not in camera] == []
+    assert set(camera["ptz"]) == {"click", "areazoom", "zoomback", "continuous", "presets", "tours"}

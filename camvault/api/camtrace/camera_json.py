@@ -16,7 +16,9 @@ def camera_json(view: CameraView, user: User) -> dict:
     body: dict = {"id": camera.id, "name": camera.name}
     for quality, prefix in QUALITY_PREFIX.items():
         body.update(_stream_fields(prefix, _best(camera, lambda s, q=quality: s.quality == q), view))
-    body.update(_stream_fields("al", _best(camera, lambda s: "arecord" in s.roles), view))
+    alarm_stream = _best(camera, lambda s: "arecord" in s.roles)
+    body.update(_stream_fields("al", alarm_stream, view))
+    body.update(_stream_fields("rp", alarm_stream, view, path=f"/r?id={camera.id}"))
     body.update({
         "displayCode": None,
         "isIgnored": not camera.enabled,
@@ -24,6 +26,7 @@ def camera_json(view: CameraView, user: User) -> dict:
         "isRecordingAlarm": view.is_recording_alarm,
         "isRecordingForced": False,
         "isRemote": False,
+        "isReplayEnabled": False,          # the /r replay service comes with the live-video issue
         "isUpsideDown": camera.upside_down,
         "model": camera.model,
         "playLiveAllowed": can_play_live(user, camera.id),
@@ -71,12 +74,12 @@ def _media(stream: Stream, view: CameraView) -> tuple[str | None, int | None, in
     return stream.encoding, stream.width, stream.height
 
 
-def _stream_fields(prefix: str, stream: Stream | None, view: CameraView) -> dict:
+def _stream_fields(prefix: str, stream: Stream | None, view: CameraView, path: str | None = None) -> dict:
     if stream is None:
         return {f"{prefix}Stream": None, f"{prefix}Id": None, f"{prefix}Encoding": None,
                 f"{prefix}Width": None, f"{prefix}Height": None}
     encoding, width, height = _media(stream, view)
-    return {f"{prefix}Stream": f"/live/view/{stream.key}", f"{prefix}Id": stream.stream_id,
+    return {f"{prefix}Stream": path or f"/live/view/{stream.key}", f"{prefix}Id": stream.stream_id,
             f"{prefix}Encoding": encoding, f"{prefix}Width": width, f"{prefix}Height": height}
 
 
