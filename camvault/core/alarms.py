@@ -121,3 +121,13 @@ def alarm_stream(camera: Camera) -> Stream | None:
     """The stream alarm recordings are made from: the best-quality pulled `arecord` stream."""
     pulled = [s for s in camera.streams_with_role("arecord") if not s.on_demand]
     return pulled[0] if pulled else None
+
+@dataclass(frozen=True)
+class AlarmFilter:
+    """What an alarm list is restricted to; None means no restriction on that field.
+    `text`: a case-insensitive substring of the description."""
+
+    camera_ids: list[int] | None = None
+    from_ms: int | None = None
+    to_ms: int | None = None
+    text: str | None = None

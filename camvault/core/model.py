@@ -148,3 +148,13 @@ class Snapshot:
     def updatable(self) -> bool:
         """A comment may be added only while there is none."""
         return self.comment is None
+
+@dataclass(frozen=True)
+class SnapshotFilter:
+    """What a snapshot list is restricted to; None means no restriction on that field."""
+
+    camera_ids: list[int] | None = None
+    from_ms: int | None = None
+    to_ms: int | None = None
+    user_id: int | None = None
+    comment: str | None = None

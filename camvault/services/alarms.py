@@ -34,7 +34,7 @@ from camvault.core.model import Camera, Slice, Stream, User
 from camvault.core.motion import MotionSettings, MotionZone
 from camvault.core.rights import can_view
 from camvault.services.ingest import IngestService
-from camvault.store.alarms import AlarmFilter
+from camvault.core.alarms import AlarmFilter
 from camvault.store.store import Store
 from camvault.video.alarm_recorder import AlarmRecorderSink
 from camvault.video.motion import MotionSink

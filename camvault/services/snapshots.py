@@ -24,7 +24,7 @@ from camvault.core.rights import can_view
 from camvault.services.cameras import CameraService
 from camvault.services.snapshot_report import render_report
 from camvault.services.stills import StillService
-from camvault.store.snapshots import SnapshotFilter
+from camvault.core.model import SnapshotFilter
 from camvault.store.store import Store
 from camvault.video.stills import to_jpeg
 

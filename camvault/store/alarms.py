@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from sqlalchemy import (BigInteger, Boolean, Column, Engine, Float, ForeignKey, Index, Integer, String, Table, Text,
                         delete, insert, select, update)
 
-from camvault.core.alarms import Alarm, CameraAlarmSettings
+from camvault.core.alarms import Alarm, AlarmFilter, CameraAlarmSettings
 from camvault.core.motion import MotionSettings, MotionZone
 from camvault.store.tables import ID_TYPE, metadata
 
@@ -49,15 +48,6 @@ camera_alarm_settings = Table(
 )
 
 
-@dataclass(frozen=True)
-class AlarmFilter:
-    """What an alarm list is restricted to; None means no restriction on that field.
-    `text`: a case-insensitive substring of the description."""
-
-    camera_ids: list[int] | None = None
-    from_ms: int | None = None
-    to_ms: int | None = None
-    text: str | None = None
 
 
 class AlarmRepo:

@@ -7,12 +7,11 @@ closed before its row is inserted (DESIGN rule 1). Times are epoch ms UTC. Lists
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from sqlalchemy import (BigInteger, Column, Engine, Index, Integer, String, Table, Text, func, insert, select,
                         update)
 
-from camvault.core.model import Snapshot
+from camvault.core.model import Snapshot, SnapshotFilter
 from camvault.store.tables import ID_TYPE, metadata
 
 snapshots = Table(
@@ -32,15 +31,6 @@ snapshots = Table(
 )
 
 
-@dataclass(frozen=True)
-class SnapshotFilter:
-    """What a snapshot list is restricted to; None means no restriction on that field."""
-
-    camera_ids: list[int] | None = None
-    from_ms: int | None = None
-    to_ms: int | None = None
-    user_id: int | None = None
-    comment: str | None = None
 
 
 class SnapshotRepo:

@@ -15,7 +15,7 @@ from camvault.core.model import Camera, CameraRight, Profile, Stream, User
 from camvault.core.motion import MotionSettings
 from camvault.services.alarms import AlarmPolicy, AlarmService
 from camvault.services.ingest import IngestService
-from camvault.store.alarms import AlarmFilter
+from camvault.core.alarms import AlarmFilter
 from camvault.store.store import Store
 from camvault.video.sources import open_source
 

@@ -7,7 +7,7 @@ import pytest
 from camvault.core.alarms import Alarm, CameraAlarmSettings
 from camvault.core.model import Camera, Stream
 from camvault.core.motion import MotionSettings, MotionZone
-from camvault.store.alarms import AlarmFilter
+from camvault.core.alarms import AlarmFilter
 from camvault.store.store import Store
 
 

@@ -18,7 +18,7 @@ from camvault.api.deps import ServicesDep
 from camvault.core.alarms import Alarm
 from camvault.core.errors import BadRequest, NotFound
 from camvault.core.timefmt import format_iso_s, parse_iso_ms
-from camvault.store.alarms import AlarmFilter
+from camvault.core.alarms import AlarmFilter
 
 router = APIRouter()
 

@@ -18,7 +18,7 @@ from camvault.api.deps import ServicesDep
 from camvault.core.errors import BadRequest, NotFound
 from camvault.core.model import Snapshot
 from camvault.core.timefmt import format_iso_s, parse_iso_ms
-from camvault.store.snapshots import SnapshotFilter
+from camvault.core.model import SnapshotFilter
 
 router = APIRouter()
 
