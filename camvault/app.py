@@ -29,6 +29,8 @@ from camvault.services.tasks import TaskService
 from camvault.services.users import UserService
 from camvault.store.export_volumes import ExportVolumes
 from camvault.store.store import Store
+from camvault.video.live import LiveHub
+from camvault.video.rtsp.server import RtspWorker
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +53,8 @@ class Camvault:
             buffer_max_bytes=rec.pre_alarm_max_bytes, slice_max_s=rec.slice_max_s,
             timezone=config.server.timezone), on_slice=self.recordings.add_slice)
         self.ingest.add_sink_factory(self.alarms.sinks_for)
+        self.live = LiveHub()
+        self.ingest.add_sink_factory(self.live.sinks_for)
         self.ptz = PtzService(self.store, self.clock, onvif=onvif_settings(config.cameras))
         self.ingest.set_ptz_lookup(self.ptz.controller_for)
         self.alarm_expiry = AlarmExpiryWorker(self.alarms)
@@ -71,6 +75,8 @@ class Camvault:
         self.stills = StillService(self.store, self.cameras, self.ingest)
         self.snapshots = SnapshotService(self.store, self.cameras, self.stills, self.clock)
         self.users = UserService(self.store.users, self.clock, secret=self.store.settings.secret)
+        self.rtsp = RtspWorker(self.live, self.users.authenticate_password, self.users.authenticate_digest,
+                               config.server.http_host, config.server.rtsp_port)
         self.system = SystemService(config.server, self.clock)
         self.audit = AuditService(self.store, self.clock)
         self.system_log = SystemLogWriter(self.store)
@@ -96,10 +102,12 @@ class Camvault:
         self.cameras.start_all()
         self.retention.start()
         self.export_worker.start()
+        self.rtsp.start()
         log.info("camvault started: data in %s", self.config.storage.data_dir.resolve())
         return generated
 
     def stop(self) -> None:
+        self.rtsp.stop()
         self.ptz.stop()
         self.export_worker.stop()
         self.retention.stop()

@@ -39,6 +39,14 @@ def hash_password(password: str) -> tuple[str, str]:
     return hashed, hashlib.md5(password.encode()).hexdigest()
 
 
+DIGEST_REALM = "camvault"
+
+
+def digest_ha1(name: str, password: str) -> str:
+    """HA1 of HTTP/RTSP Digest (RFC 2617, MD5) in camvault's realm."""
+    return hashlib.md5(f"{name}:{DIGEST_REALM}:{password}".encode()).hexdigest()
+
+
 class NonceRegistry:
     """Nonces seen within the freshness window; a nonce is accepted once. Entries older than twice
     the window are forgotten (a token that old is refused as stale anyway)."""
@@ -93,6 +101,7 @@ class UserService:
         if self._repo.credentials(name) is not None:
             raise Conflict(f"User {name!r} already exists", key="user_exists")
         user_id = self._repo.insert(name, profile, *hash_password(password), now_ms=self._clock.now_ms())
+        self._repo.set_ha1(user_id, digest_ha1(name, password))
         if camera_ids:
             self._set_rights(user_id, [CameraRight(c) for c in camera_ids])
         return self._repo.get(user_id)
@@ -141,7 +150,19 @@ class UserService:
                 raise Unauthorized("Invalid password!", key="invalid_password")
             user_id = creds.user_id
             self._remember(key, user_id)
+            if creds.password_ha1 != digest_ha1(name, password):     # users from before Digest
+                self._repo.set_ha1(user_id, digest_ha1(name, password))
         user = self._user(user_id)
+        if user is None:
+            raise Unauthorized("Invalid password!", key="invalid_password")
+        return user
+
+    def authenticate_digest(self, name: str, check: Callable[[str], bool]) -> User:
+        """The user if `check(HA1)` accepts the stored Digest HA1 (realm `DIGEST_REALM`);
+        Unauthorized if the user is unknown, has no HA1 yet (no login since it was stored) or fails."""
+        creds = self._repo.credentials(name)
+        user = self._user(creds.user_id) if creds is not None and creds.password_ha1 and check(creds.password_ha1) \
+            else None
         if user is None:
             raise Unauthorized("Invalid password!", key="invalid_password")
         return user

@@ -73,6 +73,7 @@ users = Table(
     Column("name", String(100), nullable=False, unique=True),
     Column("password_bcrypt", String(100), nullable=False),
     Column("password_md5", String(32), nullable=False),
+    Column("password_ha1", String(32), nullable=True),     # md5(name:camvault:password), RTSP Digest (0007)
     Column("profile", String(20), nullable=False),
     Column("created_ms", BigInteger, nullable=False),
 )

@@ -17,6 +17,7 @@ class StoredCredentials:
     user_id: int
     password_bcrypt: str
     password_md5: str
+    password_ha1: str | None = None          # RTSP Digest HA1, once known (set at creation or login)
 
 
 class UserRepo:
@@ -38,11 +39,15 @@ class UserRepo:
             conn.execute(update(users).where(users.c.id == user_id)
                          .values(password_bcrypt=password_bcrypt, password_md5=password_md5))
 
+    def set_ha1(self, user_id: int, password_ha1: str) -> None:
+        with self._engine.begin() as conn:
+            conn.execute(update(users).where(users.c.id == user_id).values(password_ha1=password_ha1))
+
     def credentials(self, name: str) -> StoredCredentials | None:
         with self._engine.connect() as conn:
-            row = conn.execute(select(users.c.id, users.c.password_bcrypt, users.c.password_md5)
+            row = conn.execute(select(users.c.id, users.c.password_bcrypt, users.c.password_md5, users.c.password_ha1)
                                .where(users.c.name == name)).first()
-        return StoredCredentials(row.id, row.password_bcrypt, row.password_md5) if row else None
+        return StoredCredentials(row.id, row.password_bcrypt, row.password_md5, row.password_ha1) if row else None
 
     def get(self, user_id: int) -> User | None:
         with self._engine.connect() as conn:
