@@ -15,10 +15,10 @@ from camvault.core.clock import Clock, SystemClock
 from camvault.services.alarms import AlarmExpiryWorker, AlarmPolicy, AlarmService
 from camvault.services.audit import AuditService, SystemLogWriter
 from camvault.services.cameras import CameraService, CameraSpec
-from camvault.services.monitoring import MonitoringService
 from camvault.services.export_jobs import ExportRunner, ExportWorker
 from camvault.services.exports import ExportService
 from camvault.services.ingest import IngestService
+from camvault.services.monitoring import MonitoringService
 from camvault.services.protection import ProtectionService
 from camvault.services.ptz import PtzService, onvif_settings
 from camvault.services.recordings import RecordingService, RetentionWorker

@@ -4,12 +4,11 @@ credentials are present and valid, None when its credentials are absent, and rai
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Protocol, Sequence
 
 from starlette.requests import HTTPConnection
 
+from camvault.core.credentials import decode_basic
 from camvault.core.errors import Unauthorized
 from camvault.core.model import User
 from camvault.services.users import UserService
@@ -27,13 +26,10 @@ class BasicAuth:
         scheme, _, value = header.partition(" ")
         if scheme.lower() != "basic":
             return None
-        try:
-            name, sep, password = base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")
-        except (binascii.Error, UnicodeDecodeError):
-            raise Unauthorized("Malformed Basic credentials", key="malformed_basic") from None
-        if not sep:
+        credentials = decode_basic(value)
+        if credentials is None:
             raise Unauthorized("Malformed Basic credentials", key="malformed_basic")
-        return users.authenticate_password(name, password)
+        return users.authenticate_password(*credentials)
 
 
 class QueryPasswordAuth:

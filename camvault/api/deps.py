@@ -10,8 +10,8 @@ from fastapi import Depends, Request
 from camvault.services.alarms import AlarmService
 from camvault.services.audit import AuditService
 from camvault.services.cameras import CameraService
-from camvault.services.monitoring import MonitoringService
 from camvault.services.exports import ExportService
+from camvault.services.monitoring import MonitoringService
 from camvault.services.protection import ProtectionService
 from camvault.services.ptz import PtzService
 from camvault.services.recordings import RecordingService

@@ -26,15 +26,27 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from PIL import Image
 
 from camvault.config import CameraConfig
-from camvault.core.alarms import (MOTION, MOTION_LABEL, TRIGGER, TRIGGER_LABEL, ActiveAlarm, ActiveAlarms, Alarm,
-                                  CameraAlarmSettings, alarm_stream, describe, detect_stream, record_time_ms)
+from camvault.core.alarms import (
+    MOTION,
+    MOTION_LABEL,
+    TRIGGER,
+    TRIGGER_LABEL,
+    ActiveAlarm,
+    ActiveAlarms,
+    Alarm,
+    AlarmFilter,
+    CameraAlarmSettings,
+    alarm_stream,
+    describe,
+    detect_stream,
+    record_time_ms,
+)
 from camvault.core.clock import Clock
 from camvault.core.errors import BadRequest, Forbidden, NotFound
 from camvault.core.model import Camera, Slice, Stream, User
 from camvault.core.motion import MotionSettings, MotionZone
 from camvault.core.rights import can_view
 from camvault.services.ingest import IngestService
-from camvault.core.alarms import AlarmFilter
 from camvault.store.store import Store
 from camvault.video.alarm_recorder import AlarmRecorderSink
 from camvault.video.motion import MotionSink

@@ -25,7 +25,12 @@ from camvault.core.timefmt import format_iso_s
 from camvault.services.tasks import ProgressReporter, TaskService
 from camvault.store.export_volumes import ExportVolumes, pack_zip
 from camvault.store.store import Store
-from camvault.video.export import ExportCancelled, ExportPart, NothingToExport, concat_slices
+from camvault.video.export import (
+    ExportCancelled,
+    ExportPart,
+    NothingToExport,
+    concat_slices,
+)
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from camvault.core.model import Camera, ConnectionEvent, Slice, Stream
 from camvault.store.store import Store
 from camvault.video.ingest import IngestWorker, PacketSink, StreamState
 from camvault.video.recorder import SliceRecorder
-from camvault.video.stills import Keyframe, LatestKeyframe
 from camvault.video.sources import PtzView, SourceError, SourceSession, open_source
+from camvault.video.stills import Keyframe, LatestKeyframe
 
 log = logging.getLogger(__name__)
 

@@ -26,9 +26,22 @@ from dataclasses import dataclass, replace
 
 from camvault.core.clock import Clock
 from camvault.core.errors import BadRequest, Conflict, DomainError, Forbidden, NotFound
-from camvault.core.ptz import (HOME, GotoPreset, PanTiltSpeed, Preset, PtzCapabilities, PtzCommand, PtzPosition,
-                               PtzVelocity, RunTour, Tour, TourStep, ZoomSpeed, target_of)
 from camvault.core.model import Camera, User
+from camvault.core.ptz import (
+    HOME,
+    GotoPreset,
+    PanTiltSpeed,
+    Preset,
+    PtzCapabilities,
+    PtzCommand,
+    PtzPosition,
+    PtzVelocity,
+    RunTour,
+    Tour,
+    TourStep,
+    ZoomSpeed,
+    target_of,
+)
 from camvault.core.rights import can_ptz, can_view, require_admin
 from camvault.services.ptz_drivers import PtzDrivers, onvif_settings
 from camvault.services.ptz_tours import TourWorker

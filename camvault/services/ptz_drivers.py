@@ -22,7 +22,12 @@ from camvault.core.clock import Clock
 from camvault.core.model import Camera
 from camvault.core.ptz import PtzCapabilities
 from camvault.video.ptz.base import PtzDriver
-from camvault.video.ptz.onvif import ONVIF_CAPABILITIES, AsyncLoopWorker, OnvifPtz, OnvifSettings
+from camvault.video.ptz.onvif import (
+    ONVIF_CAPABILITIES,
+    AsyncLoopWorker,
+    OnvifPtz,
+    OnvifSettings,
+)
 from camvault.video.ptz.synthetic import SYNTHETIC_CAPABILITIES, SyntheticPtz
 
 

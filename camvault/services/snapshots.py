@@ -19,12 +19,11 @@ from PIL import Image
 
 from camvault.core.clock import Clock
 from camvault.core.errors import BadRequest, Conflict, Forbidden, NotFound
-from camvault.core.model import Snapshot, User
+from camvault.core.model import Snapshot, SnapshotFilter, User
 from camvault.core.rights import can_view
 from camvault.services.cameras import CameraService
 from camvault.services.snapshot_report import render_report
 from camvault.services.stills import StillService
-from camvault.core.model import SnapshotFilter
 from camvault.store.store import Store
 from camvault.video.stills import to_jpeg
 

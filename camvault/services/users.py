@@ -11,14 +11,19 @@ import logging
 import secrets
 import threading
 from collections import OrderedDict
+from typing import Callable
 
 import bcrypt
 
-from typing import Callable
-
 from camvault.core import wsse
 from camvault.core.clock import Clock
-from camvault.core.errors import BadRequest, Conflict, DomainError, NotFound, Unauthorized
+from camvault.core.errors import (
+    BadRequest,
+    Conflict,
+    DomainError,
+    NotFound,
+    Unauthorized,
+)
 from camvault.core.model import CameraRight, Profile, User
 from camvault.core.timefmt import parse_iso_ms
 from camvault.store.users import UserRepo

@@ -12,8 +12,23 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from sqlalchemy import (BigInteger, Boolean, Column, Engine, Float, ForeignKey, Index, Integer, String, Table, Text,
-                        delete, insert, select, update)
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Engine,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    delete,
+    insert,
+    select,
+    update,
+)
 
 from camvault.core.alarms import Alarm, AlarmFilter, CameraAlarmSettings
 from camvault.core.motion import MotionSettings, MotionZone

@@ -9,8 +9,20 @@ id. Times are epoch ms UTC.
 
 from __future__ import annotations
 
-from sqlalchemy import (BigInteger, Column, Engine, Float, ForeignKey, ForeignKeyConstraint, Integer, String, Table,
-                        delete, insert, select)
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Engine,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Integer,
+    String,
+    Table,
+    delete,
+    insert,
+    select,
+)
 
 from camvault.core.ptz import Preset, PtzPosition, Tour, TourStep
 from camvault.store.tables import metadata

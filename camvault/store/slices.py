@@ -13,7 +13,6 @@ from sqlalchemy import Engine, and_, delete, insert, select, update
 from camvault.core.model import Slice
 from camvault.store.tables import garbage, slices
 
-
 BATCH = 500
 MAX_SPAN_MS = 2 * 86_400_000
 """No slice is longer than this (slice_max_s is at most a day; a long GOP adds less than a day): it

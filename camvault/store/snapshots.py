@@ -7,9 +7,20 @@ closed before its row is inserted (DESIGN rule 1). Times are epoch ms UTC. Lists
 
 from __future__ import annotations
 
-
-from sqlalchemy import (BigInteger, Column, Engine, Index, Integer, String, Table, Text, func, insert, select,
-                        update)
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Engine,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from camvault.core.model import Snapshot, SnapshotFilter
 from camvault.store.tables import ID_TYPE, metadata

@@ -6,7 +6,20 @@ than a cut-off are forgotten by `forget_finished_before`. Thread-safe (short tra
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Engine, Index, Integer, String, Table, delete, func, insert, select, update
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Engine,
+    Index,
+    Integer,
+    String,
+    Table,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from camvault.core.tasks import FINISHED_STATUSES, Task
 from camvault.store.tables import metadata, users

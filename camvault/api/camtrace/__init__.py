@@ -9,11 +9,21 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
-from camvault.api.camtrace import cameras, logs, reference, servers, slices, snapshots, users
-from camvault.api.camtrace import exports, precords, tasks
-from camvault.api.camtrace import ptz
-from camvault.api.camtrace import alarms
-from camvault.api.camtrace import monitoring
+from camvault.api.camtrace import (
+    alarms,
+    cameras,
+    exports,
+    logs,
+    monitoring,
+    precords,
+    ptz,
+    reference,
+    servers,
+    slices,
+    snapshots,
+    tasks,
+    users,
+)
 from camvault.api.camtrace.i18n import translate
 from camvault.core.errors import DomainError, Unauthorized
 

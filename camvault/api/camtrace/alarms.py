@@ -15,10 +15,9 @@ from camvault.api.camtrace.cameras import parse_camera_id
 from camvault.api.camtrace.paging import parse_paging, set_next_link
 from camvault.api.camtrace.responses import json_answer
 from camvault.api.deps import ServicesDep
-from camvault.core.alarms import Alarm
+from camvault.core.alarms import Alarm, AlarmFilter
 from camvault.core.errors import BadRequest, NotFound
 from camvault.core.timefmt import format_iso_s, parse_iso_ms
-from camvault.core.alarms import AlarmFilter
 
 router = APIRouter()
 

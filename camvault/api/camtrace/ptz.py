@@ -21,8 +21,20 @@ from camvault.api.camtrace.auth import CamtraceUser
 from camvault.api.camtrace.cameras import parse_camera_id
 from camvault.api.deps import ServicesDep
 from camvault.core.errors import BadRequest
-from camvault.core.ptz import (AreaZoom, CenterOn, GotoPreset, Nudge, PanTiltSpeed, Preset, PtzCommand, RunTour,
-                               Tour, TourStep, ZoomBy, ZoomSpeed)
+from camvault.core.ptz import (
+    AreaZoom,
+    CenterOn,
+    GotoPreset,
+    Nudge,
+    PanTiltSpeed,
+    Preset,
+    PtzCommand,
+    RunTour,
+    Tour,
+    TourStep,
+    ZoomBy,
+    ZoomSpeed,
+)
 
 router = APIRouter()
 

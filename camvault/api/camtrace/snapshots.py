@@ -16,9 +16,8 @@ from camvault.api.camtrace.auth import CamtraceUser
 from camvault.api.camtrace.paging import Paging, parse_paging
 from camvault.api.deps import ServicesDep
 from camvault.core.errors import BadRequest, NotFound
-from camvault.core.model import Snapshot
+from camvault.core.model import Snapshot, SnapshotFilter
 from camvault.core.timefmt import format_iso_s, parse_iso_ms
-from camvault.core.model import SnapshotFilter
 
 router = APIRouter()
 

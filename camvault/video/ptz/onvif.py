@@ -26,7 +26,13 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, TypeVar
 
-from camvault.core.ptz import STOPPED, PtzCapabilities, PtzGeometry, PtzPosition, PtzVelocity
+from camvault.core.ptz import (
+    STOPPED,
+    PtzCapabilities,
+    PtzGeometry,
+    PtzPosition,
+    PtzVelocity,
+)
 from camvault.video.ptz.base import PtzDeviceError
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,13 @@ import threading
 import time
 from typing import Callable
 
-from camvault.core.ptz import STOPPED, PtzCapabilities, PtzPosition, PtzVelocity, advance
+from camvault.core.ptz import (
+    STOPPED,
+    PtzCapabilities,
+    PtzPosition,
+    PtzVelocity,
+    advance,
+)
 from camvault.video.ptz.base import PtzDeviceError
 from camvault.video.sources.scene import SCENE_GEOMETRY
 

@@ -6,10 +6,10 @@ Content-Length bytes. Responses always carry CSeq back.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
+
+from camvault.core.credentials import decode_basic
 
 REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
            405: "Method Not Allowed", 454: "Session Not Found", 455: "Method Not Valid in This State",
@@ -74,13 +74,7 @@ def url_credentials(url: str) -> tuple[str, str] | None:
 def basic_credentials(authorization: str) -> tuple[str, str] | None:
     """(user, password) of an `Authorization: Basic ...` header, None if absent or not Basic."""
     scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "basic":
-        return None
-    try:
-        user, sep, password = base64.b64decode(token.strip(), validate=True).decode("utf-8").partition(":")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    return (user, password) if sep else None
+    return decode_basic(token) if scheme.lower() == "basic" else None
 
 
 @dataclass(frozen=True)
