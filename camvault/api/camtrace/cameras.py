@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from camvault.api.camtrace.alarm_body import MotionBody, alarm_settings_of
 from camvault.api.camtrace.auth import CamtraceUser
+from camvault.api.camtrace.body import wrapped_body
 from camvault.api.camtrace.camera_json import camera_json
 from camvault.api.deps import ServicesDep
-from camvault.core.errors import BadRequest, NotFound
+from camvault.core.errors import NotFound
 from camvault.services.cameras import CameraSpec, StreamSpec
 
 router = APIRouter()
@@ -62,18 +63,7 @@ def parse_camera_id(raw: str) -> int:
 
 
 async def _camera_body(request: Request) -> CameraBody:
-    try:
-        payload: Any = await request.json()
-    except ValueError:
-        raise BadRequest("The body must be JSON", key="invalid_json") from None
-    if isinstance(payload, dict) and isinstance(payload.get("camera"), dict):
-        payload = payload["camera"]
-    try:
-        return CameraBody.model_validate(payload)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or "body"
-        raise BadRequest(f"Invalid camera field '{field}': {err['msg']}", key="invalid_field", field=field) from None
+    return await wrapped_body(request, "camera", CameraBody)
 
 
 @router.get("/cameras")

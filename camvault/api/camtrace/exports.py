@@ -7,13 +7,13 @@ accepted). Extension: `limit` (default and maximum 1000) / `offset` paging on th
 
 from __future__ import annotations
 
-from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from camvault.api.camtrace.auth import CamtraceUser
+from camvault.api.camtrace.body import unwrapped_json, validated
 from camvault.api.camtrace.paging import parse_paging, set_next_link
 from camvault.api.camtrace.query import id_list, optional_date
 from camvault.api.deps import ServicesDep
@@ -43,28 +43,6 @@ class RangeBody(BaseModel):
 
 class ExportBody(RangeBody):
     diskId: int | None = None
-
-
-async def read_body(request: Request, wrapper: str) -> dict:
-    """The JSON object of the body, unwrapped from `{wrapper: {...}}` when wrapped."""
-    try:
-        payload: Any = await request.json()
-    except ValueError:
-        raise BadRequest("The body must be JSON", key="invalid_json") from None
-    if isinstance(payload, dict) and isinstance(payload.get(wrapper), dict):
-        payload = payload[wrapper]
-    if not isinstance(payload, dict):
-        raise BadRequest(f"The body must be a JSON object {{\"{wrapper}\": {{...}}}}", key="invalid_json")
-    return payload
-
-
-def parse_body(model: type[BaseModel], payload: dict, what: str):
-    try:
-        return model.model_validate(payload)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]).replace("from_", "from") or "body"
-        raise BadRequest(f"Invalid {what} field '{field}': {err['msg']}", key="invalid_field", field=field) from None
 
 
 def date_json(epoch_ms: int) -> str:
@@ -104,7 +82,7 @@ def list_exports(request: Request, response: Response, services: ServicesDep, us
 
 @router.post("/exports", status_code=201)
 async def create_export(request: Request, response: Response, services: ServicesDep, user: CamtraceUser) -> dict:
-    body = parse_body(ExportBody, await read_body(request, "export"), "export")
+    body = validated(ExportBody, await unwrapped_json(request, "export"), "export")
     from_ms, to_ms = body.range_ms()
     export = services.exports.create(user, ExportRequest(body.cameraId, from_ms, to_ms, body.type, body.diskId,
                                                          body.comment or ""))
@@ -137,7 +115,7 @@ def delete_export(export_id: str, services: ServicesDep, user: CamtraceUser) -> 
 @router.put("/exports/{export_id}")
 async def archive_export(export_id: str, request: Request, services: ServicesDep, user: CamtraceUser) -> dict:
     ident = _export_id(export_id)
-    archived = (await read_body(request, "export")).get("archived")
+    archived = (await unwrapped_json(request, "export")).get("archived")
     if str(archived).strip().lower() not in TRUE_WORDS:
         raise BadRequest("Only archiving is supported: send {\"export\": {\"archived\": true}}",
                          key="archive_only", field="archived")

@@ -6,7 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from camvault.api.camtrace.auth import CamtraceUser
-from camvault.api.camtrace.exports import RangeBody, date_json, parse_body, read_body
+from camvault.api.camtrace.body import unwrapped_json, validated
+from camvault.api.camtrace.exports import RangeBody, date_json
 from camvault.api.deps import ServicesDep
 from camvault.services.protection import ProtectRequest
 
@@ -15,7 +16,7 @@ router = APIRouter()
 
 @router.post("/precords", status_code=201)
 async def protect_record(request: Request, services: ServicesDep, user: CamtraceUser) -> dict:
-    body = parse_body(RangeBody, await read_body(request, "precord"), "precord")
+    body = validated(RangeBody, await unwrapped_json(request, "precord"), "precord")
     from_ms, to_ms = body.range_ms()
     stored = services.protection.protect(user, ProtectRequest(body.cameraId, from_ms, to_ms, body.type,
                                                               body.comment or ""))

@@ -14,10 +14,11 @@ from typing import Any, Callable, Mapping
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from camvault.api.camtrace.auth import CamtraceUser
+from camvault.api.camtrace.body import wrapped_body
 from camvault.api.camtrace.cameras import parse_camera_id
 from camvault.api.deps import ServicesDep
 from camvault.core.errors import BadRequest
@@ -191,21 +192,7 @@ def tour_json(t: Tour) -> dict:
 
 
 async def _body(request: Request, model: type[BaseModel], wrapper: str, *, optional: bool) -> Any:
-    raw = await request.body()
-    if not raw.strip() and optional:
-        return model()
-    try:
-        payload: Any = await request.json()
-    except ValueError:
-        raise BadRequest("The body must be JSON", key="invalid_json") from None
-    if isinstance(payload, dict) and isinstance(payload.get(wrapper), dict):
-        payload = payload[wrapper]
-    try:
-        return model.model_validate(payload)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or "body"
-        raise BadRequest(f"Invalid {wrapper} field '{field}': {err['msg']}", key="invalid_field", field=field) from None
+    return await wrapped_body(request, wrapper, model, optional=optional)
 
 
 @router.get("/cameras/{camera_id}/ptz/presets")

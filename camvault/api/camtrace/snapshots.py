@@ -9,10 +9,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 from starlette.concurrency import run_in_threadpool
 
-from camvault.api.camtrace.auth import CamtraceUser
+from camvault.api.camtrace.auth import CamtraceUser, client_ip
+from camvault.api.camtrace.body import wrapped_body
 from camvault.api.camtrace.paging import Paging, parse_paging
 from camvault.api.deps import ServicesDep
 from camvault.core.errors import BadRequest, NotFound
@@ -91,22 +92,9 @@ def _snapshot_id(raw: str) -> int:
 
 async def _body(request: Request, model: type[BaseModel]) -> Any:
     """The `{"snapshot": {...}}` body (a bare object is accepted too), validated; 400 otherwise."""
-    try:
-        payload: Any = await request.json()
-    except ValueError:
-        raise BadRequest("The body must be JSON", key="invalid_json") from None
-    if isinstance(payload, dict) and isinstance(payload.get("snapshot"), dict):
-        payload = payload["snapshot"]
-    try:
-        return model.model_validate(payload)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or "body"
-        raise BadRequest(f"Invalid snapshot field '{field}': {err['msg']}", key="invalid_field", field=field) from None
+    return await wrapped_body(request, "snapshot", model)
 
 
-def _client_ip(request: Request) -> str:
-    return request.client.host if request.client else ""
 
 
 @router.get("/snapshots")
@@ -121,7 +109,7 @@ async def create_snapshot(request: Request, response: Response, services: Servic
     body: CreateBody = await _body(request, CreateBody)
     time_ms = parse_iso_ms(body.time, field="time") if body.time else None
     snapshot = await run_in_threadpool(partial(services.snapshots.create, user, body.cameraId, time_ms=time_ms,
-                                               comment=body.comment, ip=_client_ip(request)))
+                                               comment=body.comment, ip=client_ip(request)))
     response.headers["Location"] = f"{LIST_PATH}/{snapshot.id}"
     return {"snapshot": snapshot_json(snapshot)}
 
