@@ -54,7 +54,7 @@ class Camvault:
             timezone=config.server.timezone), on_slice=self.recordings.add_slice)
         self.ingest.add_sink_factory(self.alarms.sinks_for)
         self.live = LiveHub()
-        self.ingest.add_sink_factory(self.live.sinks_for)
+        self.ingest.add_sink_factory(self.live.sinks_for, forget=self.live.forget)
         self.ptz = PtzService(self.store, self.clock, onvif=onvif_settings(config.cameras))
         self.ingest.set_ptz_lookup(self.ptz.controller_for)
         self.alarm_expiry = AlarmExpiryWorker(self.alarms)

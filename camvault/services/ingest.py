@@ -31,13 +31,18 @@ class IngestService:
         self._workers: dict[tuple[int, int], tuple[IngestWorker, SliceRecorder | None]] = {}
         self._keyframes: dict[tuple[int, int], LatestKeyframe] = {}
         self._sink_factories: list[Callable[[Camera, Stream], list[PacketSink]]] = []
+        self._forget_hooks: list[Callable[[int], None]] = []
         self._ptz_for: Callable[[Camera], PtzView | None] = lambda _camera: None
         self._lock = threading.Lock()
 
-    def add_sink_factory(self, factory: Callable[[Camera, Stream], list[PacketSink]]) -> None:
+    def add_sink_factory(self, factory: Callable[[Camera, Stream], list[PacketSink]],
+                         forget: Callable[[int], None] | None = None) -> None:
         """Other services' sinks for each stream started from now on (alarm recording, motion
-        detection); called at assembly, before any camera starts."""
+        detection, live fan-out); `forget(camera_id)` drops what they keep of a deleted camera.
+        Called at assembly, before any camera starts."""
         self._sink_factories.append(factory)
+        if forget is not None:
+            self._forget_hooks.append(forget)
 
     def set_ptz_lookup(self, ptz_for: Callable[[Camera], PtzView | None]) -> None:
         """Where each camera points (its PTZ controller, or None): synthetic streams frame their
@@ -73,6 +78,8 @@ class IngestService:
         self.remove(camera_id)
         for key in [k for k in self._keyframes if k[0] == camera_id]:
             self._keyframes.pop(key, None)
+        for forget in self._forget_hooks:
+            forget(camera_id)
 
     def stop_all(self) -> None:
         with self._lock:

@@ -218,6 +218,7 @@ class RetentionWorker:
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
+        self._stop.clear()
         self._thread = threading.Thread(target=self.run, name="retention", daemon=True)
         self._thread.start()
 

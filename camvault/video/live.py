@@ -196,6 +196,13 @@ class LiveHub:
         with self._lock:
             return self._streams.get((camera_id, stream_id))
 
+    def forget(self, camera_id: int) -> None:
+        """A deleted camera: end its viewers' sessions and drop its fan-out points."""
+        with self._lock:
+            doomed = [self._streams.pop(k) for k in [k for k in self._streams if k[0] == camera_id]]
+        for live in doomed:
+            live.close()
+
     def close_all(self) -> None:
         with self._lock:
             streams = list(self._streams.values())

@@ -26,6 +26,7 @@ import av
 import pytest
 
 from camvault.app import Camvault
+from camvault.services.cameras import CameraSpec
 from camvault.config import (
     CameraConfig,
     Config,
@@ -295,3 +296,15 @@ def idle_session(node, client, monkeypatch, session_module) -> None:
         time.sleep(0.2)
     assert session not in node.rtsp.server.sessions
     assert client.request("GET_PARAMETER", "1.1", f"Session: {session}\r\n")[0] == 454
+
+
+def test_a_deleted_camera_is_404_at_once(rtsp_node):
+    node, port = rtsp_node
+    admin = node.users.authenticate_password(*ADMIN)
+    spec = CameraSpec(name="Short-lived", source=f"synthetic://?width={WIDTH}&height={HEIGHT}&fps={FPS}")
+    cam_id = node.cameras.create(admin, spec).camera.id
+    assert describe(port, f"live/view/{cam_id}.1", basic(*ADMIN)) == 200
+    node.cameras.delete(admin, cam_id)
+    started = time.monotonic()
+    assert describe(port, f"live/view/{cam_id}.1", basic(*ADMIN)) == 404
+    assert time.monotonic() - started < 2, "no wait for pictures of a camera that no longer exists"

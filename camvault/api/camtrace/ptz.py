@@ -10,7 +10,7 @@ czm q are speeds in -100..100 (cptm y > 0 tilts down, as in the picture), zoom q
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Mapping
+from typing import Callable, Mapping
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
@@ -191,10 +191,6 @@ def tour_json(t: Tour) -> dict:
     return {"id": t.tour_id, "name": t.name, "steps": [{"preset": s.preset_id, "dwellS": s.dwell_s} for s in t.steps]}
 
 
-async def _body(request: Request, model: type[BaseModel], wrapper: str, *, optional: bool) -> Any:
-    return await wrapped_body(request, wrapper, model, optional=optional)
-
-
 @router.get("/cameras/{camera_id}/ptz/presets")
 def list_presets(camera_id: str, services: ServicesDep, user: CamtraceUser) -> dict:
     return {"presets": [preset_json(p) for p in services.ptz.presets(user, parse_camera_id(camera_id))]}
@@ -204,7 +200,7 @@ def list_presets(camera_id: str, services: ServicesDep, user: CamtraceUser) -> d
 async def put_preset(camera_id: str, preset_id: str, request: Request, response: Response, services: ServicesDep,
                      user: CamtraceUser) -> dict:
     cam = parse_camera_id(camera_id)
-    body: PresetBody = await _body(request, PresetBody, "preset", optional=True)
+    body: PresetBody = await wrapped_body(request, "preset", PresetBody, optional=True)
     preset, created = await run_in_threadpool(          # may ask the device where it points
         lambda: services.ptz.put_preset(user, cam, preset_id, name=body.name, pan=body.pan, tilt=body.tilt,
                                         zoom=body.zoom, device_token=body.deviceToken))
@@ -229,7 +225,7 @@ def list_tours(camera_id: str, services: ServicesDep, user: CamtraceUser) -> dic
 async def put_tour(camera_id: str, tour_id: str, request: Request, response: Response, services: ServicesDep,
                    user: CamtraceUser) -> dict:
     cam = parse_camera_id(camera_id)
-    body: TourBody = await _body(request, TourBody, "tour", optional=False)
+    body: TourBody = await wrapped_body(request, "tour", TourBody)
     steps = [TourStep(s.preset, s.dwellS) for s in body.steps]
     tour, created = await run_in_threadpool(lambda: services.ptz.put_tour(user, cam, tour_id, name=body.name,
                                                                           steps=steps))
