@@ -12,13 +12,16 @@ import logging
 from camvault.api.deps import Services
 from camvault.config import Config
 from camvault.core.clock import Clock, SystemClock
+from camvault.core.tiles import Size
 from camvault.services.alarms import AlarmExpiryWorker, AlarmPolicy, AlarmService
 from camvault.services.audit import AuditService, SystemLogWriter
 from camvault.services.cameras import CameraService, CameraSpec
 from camvault.services.export_jobs import ExportRunner, ExportWorker
 from camvault.services.exports import ExportService
 from camvault.services.ingest import IngestService
+from camvault.services.live_view import LiveViewService
 from camvault.services.monitoring import MonitoringService
+from camvault.services.playback import PlaybackService, PlaybackSettings
 from camvault.services.protection import ProtectionService
 from camvault.services.ptz import PtzService, onvif_settings
 from camvault.services.recordings import RecordingService, RetentionWorker
@@ -30,6 +33,7 @@ from camvault.services.users import UserService
 from camvault.store.export_volumes import ExportVolumes
 from camvault.store.store import Store
 from camvault.video.live import LiveHub
+from camvault.video.mjpeg.hub import MjpegHub
 from camvault.video.rtsp.server import RtspWorker
 
 log = logging.getLogger(__name__)
@@ -75,7 +79,14 @@ class Camvault:
         self.stills = StillService(self.store, self.cameras, self.ingest)
         self.snapshots = SnapshotService(self.store, self.cameras, self.stills, self.clock)
         self.users = UserService(self.store.users, self.clock, secret=self.store.settings.secret)
-        self.rtsp = RtspWorker(self.live, self.users.authenticate_password, self.users.authenticate_digest,
+        self.playback = PlaybackService(self.store, self.live, self.alarms,
+                                        PlaybackSettings(delay_s=config.live.delay_s,
+                                                         delay_max_bytes=config.live.delay_max_bytes,
+                                                         post_alarm_s=rec.post_alarm_s))
+        self.mjpeg = MjpegHub(self.live, max_fps=config.live.mjpeg_max_fps, grace_s=config.live.mjpeg_grace_s)
+        self.live_view = LiveViewService(self.cameras, self.live, self.mjpeg, mosaic_size=Size(
+            config.live.mosaic_width_px, config.live.mosaic_height_px))
+        self.rtsp = RtspWorker(self.playback.open, self.users.authenticate_password, self.users.authenticate_digest,
                                config.server.http_host, config.server.rtsp_port)
         self.system = SystemService(config.server, self.clock)
         self.audit = AuditService(self.store, self.clock)
@@ -85,7 +96,8 @@ class Camvault:
                                  stills=self.stills, snapshots=self.snapshots, system=self.system,
                                  audit=self.audit, monitoring=self.monitoring, tasks=self.tasks,
                                  exports=self.exports, protection=self.protection, alarms=self.alarms,
-                                 ptz=self.ptz)
+                                 ptz=self.ptz, live_view=self.live_view,
+                                 playback=self.playback)
 
     def start(self) -> str | None:
         """Bring the node up; returns the generated admin password on a first start without one."""
@@ -108,6 +120,7 @@ class Camvault:
 
     def stop(self) -> None:
         self.rtsp.stop()
+        self.mjpeg.close_all()
         self.ptz.stop()
         self.export_worker.stop()
         self.retention.stop()

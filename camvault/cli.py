@@ -47,6 +47,10 @@ def _setup_logging(data_dir) -> None:
         root.addHandler(handler)
 
 
+STOP_GRACE_S = 3
+"""On SIGTERM, requests still running after this many seconds are cancelled (then the node stops)."""
+
+
 def _run(config, is_demo: bool) -> int:
     import uvicorn
 
@@ -59,7 +63,9 @@ def _run(config, is_demo: bool) -> int:
     if is_demo:
         print(f"camvault: demo mode, 4 synthetic cameras; API on http://localhost:{config.server.http_port}/api/v1.2",
               flush=True)
-    uvicorn.run(app, host=config.server.http_host, port=config.server.http_port, log_level="warning")
+    # Endless answers (MJPEG views) would hold a graceful stop forever: after this long they are cancelled.
+    uvicorn.run(app, host=config.server.http_host, port=config.server.http_port, log_level="warning",
+                timeout_graceful_shutdown=STOP_GRACE_S)
     return 0
 
 

@@ -77,6 +77,20 @@ class RecordingConfig(Strict):
                                      "stream's pre-alarm buffer; past it the oldest video is dropped (logged).")
 
 
+class LiveConfig(Strict):
+    delay_s: float = Field(10, gt=0, le=300, description="Delay of the delayed live view "
+                           "(rtsp://.../live/delayed/X.Y), in seconds.")
+    delay_max_bytes: int = Field(64 * 1024 * 1024, ge=1_000_000, description="Memory bound of the history "
+                                 "kept for each stream viewed delayed; past it the delay shortens (oldest dropped).")
+    mjpeg_max_fps: float = Field(10, gt=0, le=60, description="Highest frame rate of PUSH HTTP (MJPEG) views.")
+    mjpeg_grace_s: float = Field(2, ge=0, le=600, description="Seconds an MJPEG decoder or mosaic keeps running "
+                                 "after its last viewer left (a reloading page finds it warm), then stops.")
+    mosaic_width_px: int = Field(1280, ge=64, le=7680, description="Width of a PUSH HTTP mosaic (/m) picture "
+                                 "when the request gives none.")
+    mosaic_height_px: int = Field(720, ge=64, le=4320, description="Height of a PUSH HTTP mosaic (/m) picture "
+                                  "when the request gives none.")
+
+
 class StreamConfig(Strict):
     id: int = Field(ge=1, description="Stream number Y in the X.Y stream id.")
     name: str = Field("", description="Stream name (e.g. the camera's media profile).")
@@ -149,6 +163,7 @@ class Config(Strict):
     storage: StorageConfig = Field(default_factory=StorageConfig, description="Where media lives.")
     database: DatabaseConfig = Field(default_factory=DatabaseConfig, description="The index database.")
     recording: RecordingConfig = Field(default_factory=RecordingConfig, description="Slices and retention.")
+    live: LiveConfig = Field(default_factory=LiveConfig, description="Live, delayed and MJPEG views.")
     cameras: list[CameraConfig] = Field(default_factory=list, description="Cameras defined by this file "
                                         "(read-only through the API).")
 

@@ -11,6 +11,9 @@ command -v gst-launch-1.0 >/dev/null || need+=(gstreamer1.0-tools)
 gst-inspect-1.0 x264enc >/dev/null 2>&1 || need+=(gstreamer1.0-plugins-ugly)
 gst-inspect-1.0 rtph264pay >/dev/null 2>&1 || need+=(gstreamer1.0-plugins-good gstreamer1.0-plugins-base)
 gst-inspect-1.0 h264parse >/dev/null 2>&1 || need+=(gstreamer1.0-plugins-bad)
+gst-inspect-1.0 avdec_h265 >/dev/null 2>&1 || need+=(gstreamer1.0-libav)
+# VLC as an RTSP client (tests/support/vlc.py; Debian's VLC has no live555: it plays rtsp:// via avformat)
+command -v cvlc >/dev/null || need+=(vlc-bin vlc-plugin-base)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 if ((${#need[@]})); then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo

@@ -11,6 +11,8 @@ from camvault.services.alarms import AlarmService
 from camvault.services.audit import AuditService
 from camvault.services.cameras import CameraService
 from camvault.services.exports import ExportService
+from camvault.services.live_view import LiveViewService
+from camvault.services.playback import PlaybackService
 from camvault.services.monitoring import MonitoringService
 from camvault.services.protection import ProtectionService
 from camvault.services.ptz import PtzService
@@ -39,6 +41,8 @@ class Services:
     protection: ProtectionService
     alarms: AlarmService
     ptz: PtzService
+    live_view: LiveViewService
+    playback: PlaybackService
 
 
 def get_services(request: Request) -> Services:

@@ -35,6 +35,7 @@ def build_http_app(node: Camvault, *, announce=print) -> FastAPI:
     app.state.services = node.services
     shapers = ErrorShapers()
     shapers.register(camtrace.PREFIXES, camtrace.shape_error)
+    shapers.register(camtrace.PUSH_PREFIXES, camtrace.shape_error)
     shapers.install(app)
     camtrace.include(app)
     install_jsonp(app, camtrace.PREFIXES)

@@ -177,6 +177,11 @@ class AlarmService:
             return data
         return to_jpeg(Image.open(io.BytesIO(data)), width=width, height=height)
 
+    def has_active_alarm(self, camera_id: int) -> bool:
+        with self._lock:
+            state = self._cameras.get(camera_id)
+            return bool(state and state.active)
+
     def is_recording_alarm(self, camera_id: int) -> bool:
         state = self._cameras.get(camera_id)
         return bool(state and state.recorder and state.recorder.is_recording)

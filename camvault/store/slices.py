@@ -34,11 +34,14 @@ class SliceRepo:
         return Slice(**{**s.__dict__, "id": new_id})
 
     def list(self, *, camera_ids: Iterable[int] | None, from_ms: int | None = None, to_ms: int | None = None,
-             slice_type: str | None = None, limit: int = 1000, offset: int = 0) -> list[Slice]:
+             slice_type: str | None = None, limit: int = 1000, offset: int = 0,
+             stream_id: int | None = None) -> list[Slice]:
         """Slices overlapping [from_ms, to_ms], ordered by camera then start."""
         query = select(slices)
         if camera_ids is not None:
             query = query.where(slices.c.camera_id.in_(list(camera_ids)))
+        if stream_id is not None:
+            query = query.where(slices.c.stream_id == stream_id)
         if from_ms is not None:
             query = query.where(slices.c.stop_ms >= from_ms, slices.c.start_ms >= from_ms - MAX_SPAN_MS)
         if to_ms is not None:
@@ -53,6 +56,13 @@ class SliceRepo:
         """The slice a CamTrace download URL names (camera, start, type); lowest stream id first."""
         query = (select(slices).where(slices.c.camera_id == camera_id, slices.c.start_ms == start_ms,
                                       slices.c.type == slice_type).order_by(slices.c.stream_id).limit(1))
+        with self._engine.connect() as conn:
+            row = conn.execute(query).mappings().first()
+        return _slice(row) if row else None
+
+    def latest(self, camera_id: int) -> Slice | None:
+        """The camera's slice that starts last (indexed)."""
+        query = select(slices).where(slices.c.camera_id == camera_id).order_by(slices.c.start_ms.desc()).limit(1)
         with self._engine.connect() as conn:
             row = conn.execute(query).mappings().first()
         return _slice(row) if row else None

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 import av
 
 from camvault.core.model import Camera, Stream
+from camvault.video import nal
+from camvault.video.rtsp import codecs
 from camvault.video.sources import SourceSession
 
 log = logging.getLogger(__name__)
@@ -41,13 +43,22 @@ class LivePacket:
 
 @dataclass(frozen=True)
 class CodecInfo:
-    """The session's codec: ffmpeg's codec name, size, and out-of-band extradata (may be None when
-    SPS/PPS come in-band; `parameter_sets` then holds the ones seen on the latest keyframe)."""
+    """The session's codec: ffmpeg's codec name, size, and out-of-band extradata, Annex B like the
+    packets (None when the parameter sets only come in band)."""
 
     codec: str
     width: int
     height: int
     extradata: bytes | None
+
+
+def annexb_codec(codec: CodecInfo) -> CodecInfo:
+    """The codec info with avcC/hvcC extradata turned into Annex B parameter sets (a decoder given
+    avcC extradata would read the Annex B packets as length-prefixed)."""
+    if nal.length_size(codec.codec, codec.extradata) is None:
+        return codec
+    units = codecs.parameter_set_units(codec.codec, codec.extradata)
+    return CodecInfo(codec.codec, codec.width, codec.height, nal.with_parameter_sets(b"", units) or None)
 
 
 class Subscriber:
@@ -106,6 +117,7 @@ class LiveStream:
         self._gop: list[LivePacket] = []
         self._subscribers: list[Subscriber] = []
         self._tb_90k = 1.0
+        self._nal_size: int | None = None
         self.codec: CodecInfo | None = None
         self.packets_in = 0
         self.sessions = 0
@@ -120,13 +132,15 @@ class LiveStream:
         info = session.info
         with self._lock:
             self._tb_90k = float(info.time_base) * 90000
-            self.codec = CodecInfo(info.codec, info.width, info.height, info.extradata)
+            self._nal_size = nal.length_size(info.codec, info.extradata)
+            self.codec = annexb_codec(CodecInfo(info.codec, info.width, info.height, info.extradata))
             self._gop = []
             self.sessions += 1
 
     def on_packet(self, packet: av.Packet, wall_ms: int) -> None:
         ticks = packet.pts if packet.pts is not None else packet.dts
-        self.publish(LivePacket(bytes(packet), round((ticks or 0) * self._tb_90k), bool(packet.is_keyframe)))
+        data = nal.to_annexb(bytes(packet), self._nal_size)
+        self.publish(LivePacket(data, round((ticks or 0) * self._tb_90k), bool(packet.is_keyframe)))
 
     def publish(self, live: LivePacket) -> None:
         """Keep the packet in the current GOP and offer it to every subscriber (never blocks)."""
@@ -154,6 +168,12 @@ class LiveStream:
                 sub.offer(packet)
             self._subscribers.append(sub)
         return sub
+
+    def add_listener(self, listener: Subscriber) -> None:
+        """A consumer with `offer(packet)` and `end()` that keeps what it needs itself (the delayed
+        view's history); not primed with the current GOP."""
+        with self._lock:
+            self._subscribers.append(listener)
 
     def unsubscribe(self, sub: Subscriber) -> None:
         with self._lock:

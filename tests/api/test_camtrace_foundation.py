@@ -73,7 +73,7 @@ def test_admin_extension_adds_changes_and_removes_a_camera(client):
     assert created.json()["ldStream"] == f"/live/view/{cam_id}.2"
     assert created.json()["alStream"] == f"/live/view/{cam_id}.1"
     assert created.json()["rpStream"] == f"/r?id={cam_id}" and created.json()["rpId"] == 1
-    assert created.json()["isReplayEnabled"] is False
+    assert created.json()["isReplayEnabled"] is True              # it records alarms: /r replays the last one
     body["camera"]["name"] = "Renamed"
     assert client.put(f"/api/v1.2/cameras/{cam_id}", json=body, auth=ADMIN).json()["name"] == "Renamed"
     assert client.get(f"/api/v1.2/cameras/{cam_id}", auth=ADMIN).json()["name"] == "Renamed"

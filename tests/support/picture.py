@@ -37,3 +37,17 @@ def background_level(luma: np.ndarray, dark_below: float = 45) -> float:
 
 def spacing(lines: list[float]) -> float:
     return float(np.median(np.diff(lines)))
+
+
+def chroma_hue(rgb: np.ndarray) -> tuple[float, float]:
+    """(angle in degrees 0..360, magnitude) of the median chroma of an RGB picture (H x W x 3), in the
+    U/V plane of the synthetic camera's `hue` parameter: 0 = +U (blue), 90 = +V (red). Full-range
+    BT.601, as JPEG uses; the median ignores text bands and grid lines."""
+    r, g, b = (rgb[..., i].astype(float) for i in range(3))
+    cb = np.median(128 - 0.168736 * r - 0.331264 * g + 0.5 * b) - 128
+    cr = np.median(128 + 0.5 * r - 0.418688 * g - 0.081312 * b) - 128
+    return float(np.degrees(np.arctan2(cr, cb)) % 360), float(np.hypot(cb, cr))
+
+
+def hue_distance(a_deg: float, b_deg: float) -> float:
+    return abs((a_deg - b_deg + 180) % 360 - 180)

@@ -9,13 +9,17 @@ import struct
 import threading
 
 import av
+import pytest
 
+from camvault.video.feeds import PlayRange
 from camvault.video.live import LivePacket, LiveStream, Subscriber
 from camvault.video.rtsp import h264
 from camvault.video.rtsp.auth import digest_params, response_matches
 from camvault.video.rtsp.protocol import (
     basic_credentials,
+    format_clock,
     parse_head,
+    parse_range,
     parse_transport,
     response,
 )
@@ -33,14 +37,32 @@ def test_parse_request_and_response():
 
 
 def test_paths_and_transports():
-    assert stream_key("rtsp://u:p@h:8554/live/view/2.6") == (2, 6)
-    assert stream_key("rtsp://h/2.6/trackID=0") == (2, 6)
-    assert stream_key("rtsp://h/live/delayed/2.6") is None
+    assert stream_key("rtsp://u:p@h:8554/live/view/2.6") == ("live", 2, 6)
+    assert stream_key("rtsp://h/2.6/trackID=0") == ("live", 2, 6)
+    assert stream_key("rtsp://h/live/delayed/2.6?x=1") == ("delayed", 2, 6)
+    assert stream_key("rtsp://h/live/alarm/2.6/") == ("alarm", 2, 6)
+    assert stream_key("rtsp://h/replay/view/12.1/trackID=0") == ("replay", 12, 1)
+    assert stream_key("rtsp://h/replay/2.6") is None
+    assert stream_key("rtsp://h/live/view/2") is None
     tcp = parse_transport("RTP/AVP/TCP;unicast;interleaved=2-3")
     assert tcp.tcp and tcp.channels == (2, 3)
     udp = parse_transport("RTP/AVP/UDP;multicast,RTP/AVP;unicast;client_port=5000-5001")
     assert not udp.tcp and udp.client_ports == (5000, 5001)
     assert parse_transport("RTP/AVP;multicast") is None
+
+
+def test_range_headers():
+    assert parse_range("") is None
+    assert parse_range("npt=now-") is None
+    assert parse_range("npt=0.000-") == PlayRange(npt_s=0.0)
+    assert parse_range("npt=12.5-20") == PlayRange(npt_s=12.5)
+    assert parse_range("npt=1:02:03.5-") == PlayRange(npt_s=3723.5)
+    assert parse_range("clock=20261121T101500Z-") == PlayRange(clock_ms=1_795_256_100_000)
+    assert parse_range("clock=20261121T101500.25Z-;time=x") == PlayRange(clock_ms=1_795_256_100_250)
+    assert format_clock(1_795_256_100_250) == "20261121T101500.250Z"
+    for bad in ("smpte=10:07:00-", "npt=-", "npt=abc-", "clock=20261121T101500-", "npt"):
+        with pytest.raises(ValueError):
+            parse_range(bad)
 
 
 def test_basic_and_digest_rfc2617_example():

@@ -13,28 +13,21 @@ closed after its timeout.
 
 from __future__ import annotations
 
-import json
 import shutil
 import socket
 import subprocess
 import threading
 import time
 from itertools import pairwise
-from typing import Self
 
 import av
 import pytest
 
-from camvault.app import Camvault
+from camvault.config import CameraConfig
 from camvault.services.cameras import CameraSpec
-from camvault.config import (
-    CameraConfig,
-    Config,
-    DatabaseConfig,
-    ServerConfig,
-    StorageConfig,
-)
-from tests.support.server import free_port
+from tests.support import rtsp_interop
+from tests.support.rtsp_client import RawClient, basic
+from tests.support.rtsp_interop import start_node
 
 pytestmark = pytest.mark.slow
 
@@ -45,45 +38,25 @@ WIDTH, HEIGHT, FPS = 320, 180, 10
 
 @pytest.fixture(scope="module")
 def rtsp_node(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("rtsp")
-    port = free_port()
     source = f"synthetic://?width={WIDTH}&height={HEIGHT}&fps={FPS}&bitrate=300000"
     cameras = [CameraConfig(id=1, name="Cam 1", source=source), CameraConfig(id=2, name="Cam 2", source=source,
                                                                              enabled=False)]
-    config = Config(server=ServerConfig(http_host="127.0.0.1", rtsp_port=port),
-                    storage=StorageConfig(data_dir=tmp / "data", min_free_bytes=0),
-                    database=DatabaseConfig(url=f"sqlite:///{tmp / 'db.sqlite'}"), cameras=cameras)
-    node = Camvault(config, admin_password=ADMIN[1])
-    node.start()
+    node, port = start_node(tmp_path_factory.mktemp("rtsp"), cameras, ADMIN[1])
     node.users.create(VIEWER[0], VIEWER[1], "consult", camera_ids=[2])
-    assert node.rtsp.listening
     yield node, port
     node.stop()
 
 
 def url(port: int, path: str, creds: tuple[str, str] | None = ADMIN) -> str:
-    auth = f"{creds[0]}:{creds[1]}@" if creds else ""
-    return f"rtsp://{auth}127.0.0.1:{port}/{path}"
+    return rtsp_interop.rtsp_url(port, path, creds)
 
 
 def ffprobe_frames(stream_url: str, transport: str, frames: int = 15) -> list[dict]:
-    out = subprocess.run(["ffprobe", "-v", "error", "-rtsp_transport", transport, "-select_streams", "v:0",
-                          "-read_intervals", f"%+#{frames}", "-show_frames", "-show_entries",
-                          "frame=pts,width,height,key_frame,pict_type", "-of", "json", stream_url],
-                         capture_output=True, text=True, timeout=30, check=False)
-    assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout)["frames"]
+    return rtsp_interop.ffprobe_frames(stream_url, transport, frames)
 
 
 def check_frames(frames: list[dict]) -> None:
-    assert len(frames) >= 10
-    assert frames[0]["key_frame"] == 1
-    assert all((f["width"], f["height"]) == (WIDTH, HEIGHT) for f in frames)
-    assert all("pts" in f for f in frames[1:])       # ffmpeg leaves the very first packet unstamped
-    pts = [f["pts"] for f in frames[1:]]
-    assert all(b > a for a, b in pairwise(pts)), pts
-    step = (pts[-1] - pts[0]) / (len(pts) - 1)
-    assert 90000 / FPS * 0.5 < step < 90000 / FPS * 2, step
+    rtsp_interop.check_frames(frames, (WIDTH, HEIGHT), FPS)
 
 
 @pytest.mark.parametrize("transport", ["tcp", "udp"])
@@ -130,11 +103,6 @@ def describe(port: int, path: str, authorization: str | None) -> int:
     auth = f"Authorization: {authorization}\r\n" if authorization else ""
     return rtsp_status(port, f"DESCRIBE rtsp://127.0.0.1:{port}/{path} RTSP/1.0\r\nCSeq: 2\r\n"
                              f"Accept: application/sdp\r\n{auth}\r\n")
-
-
-def basic(user: str, password: str) -> str:
-    import base64
-    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
 
 def test_authentication_and_rights(rtsp_node):
@@ -197,53 +165,9 @@ def test_digest_authentication(rtsp_node):
     assert node.rtsp.server.logins["digest"] > before
 
 
-class RawClient:
-    """A minimal RTSP client over one socket, to look at the messages and the interleaved RTP."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
-        self.file = self.sock.makefile("rb")
-        self.cseq = 0
-        self.frames: list[tuple[int, bytes]] = []
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        self.file.close()
-        self.sock.close()
-
-    def request(self, method: str, path: str, headers: str = "") -> tuple[int, dict[str, str], bytes]:
-        self.cseq += 1
-        auth = basic(*ADMIN)
-        self.sock.sendall(f"{method} rtsp://127.0.0.1:{self.port}/{path} RTSP/1.0\r\nCSeq: {self.cseq}\r\n"
-                          f"Authorization: {auth}\r\n{headers}\r\n".encode())
-        while True:
-            first = self.file.read(1)
-            if first == b"$":
-                channel, size = self.file.read(1)[0], int.from_bytes(self.file.read(2), "big")
-                self.frames.append((channel, self.file.read(size)))
-                continue
-            status_line = (first + self.file.readline()).decode()
-            head = {}
-            for line in iter(self.file.readline, b"\r\n"):
-                name, _, value = line.decode().partition(":")
-                head[name.strip().lower()] = value.strip()
-            assert head["cseq"] == str(self.cseq)
-            body = self.file.read(int(head.get("content-length", 0)))
-            return int(status_line.split()[1]), head, body
-
-    def read_interleaved(self, count: int) -> None:
-        while len(self.frames) < count:
-            assert self.file.read(1) == b"$"
-            channel, size = self.file.read(1)[0], int.from_bytes(self.file.read(2), "big")
-            self.frames.append((channel, self.file.read(size)))
-
-
 def test_raw_session_messages_rtp_and_rtcp(rtsp_node):
     _node, port = rtsp_node
-    with RawClient(port) as client:
+    with RawClient(port, ADMIN) as client:
         raw_session(client)
 
 
@@ -281,7 +205,7 @@ def raw_session(client: RawClient) -> None:
 def test_idle_udp_session_times_out(rtsp_node, monkeypatch):
     from camvault.video.rtsp import session as session_module
     node, port = rtsp_node
-    with RawClient(port) as client:
+    with RawClient(port, ADMIN) as client:
         idle_session(node, client, monkeypatch, session_module)
 
 

@@ -44,7 +44,21 @@ def test_pictures_move_and_carry_the_camera_tint():
     assert abs(u_mean - tint_of("Gate")[0]) < 4
 
 
+@pytest.mark.parametrize(("hue", "expected"), [(0, (188, 128)), (90, (128, 188)), (180, (68, 128)),
+                                               (270, (128, 68))])
+def test_hue_parameter_sets_the_tint(hue, expected):
+    import av
+
+    _session, packets = first_packets(f"synthetic://?width=320&height=180&fps=25&hue={hue}", 1, label="Gate")
+    frame = next(f for p in packets for f in av.CodecContext.create("h264", "r").decode(p))
+    planes = frame.to_ndarray(format="yuv420p")
+    u_mean, v_mean = planes[180:225].mean(), planes[225:].mean()
+    assert tint_of("Gate", hue) == expected
+    assert abs(u_mean - expected[0]) < 4 and abs(v_mean - expected[1]) < 4
+
+
 @pytest.mark.parametrize("url", ["synthetic://?width=321", "synthetic://?fps=0", "synthetic://?colour=red",
+                                 "synthetic://?hue=360",
                                  "synthetic://?width=abc"])
 def test_bad_parameters_are_refused(url):
     with pytest.raises(SourceError):

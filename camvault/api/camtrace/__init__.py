@@ -17,6 +17,7 @@ from camvault.api.camtrace import (
     monitoring,
     precords,
     ptz,
+    push,
     reference,
     servers,
     slices,
@@ -28,6 +29,9 @@ from camvault.api.camtrace.i18n import translate
 from camvault.core.errors import DomainError, Unauthorized
 
 PREFIXES = ("/api/v1.2", "/api/v1")
+PUSH_PREFIXES = ("/live/", "/m", "/r")
+"""The PUSH HTTP video services at the server root (`/live/view/X.Y`, `/m?ids=`, `/r?id=`): their
+errors have the CamTrace shape too."""
 
 
 def shape_error(request: Request, exc: DomainError) -> Response:
@@ -37,17 +41,19 @@ def shape_error(request: Request, exc: DomainError) -> Response:
 
 
 MODULES = (servers, users, logs, slices, snapshots, reference, exports, precords, tasks, alarms, ptz, monitoring,
-           cameras)
+           push, cameras)
 """Adapters in matching order: fixed paths such as /cameras/connections must come before
 /cameras/{camera_id}, so `cameras` stays last."""
 
 
 def include(app: FastAPI) -> None:
-    """Register every adapter's routes on the application itself under /api/v1.2. (Not with
+    """Register every adapter's routes on the application itself under /api/v1.2 (or the module's
+    `MOUNT`: "" for the PUSH HTTP services at the server root). (Not with
     `include_router`: FastAPI 0.16x rebuilds an included router's route state, dependency analysis
     and response TypeAdapter included, on every request; that was over half of a list request's CPU.)
     The adapters declare routes with a path, methods and an optional status code only."""
     for module in MODULES:
+        mount = getattr(module, "MOUNT", "/api/v1.2")
         for route in module.router.routes:
-            app.add_api_route("/api/v1.2" + route.path, route.endpoint, methods=sorted(route.methods),
+            app.add_api_route(mount + route.path, route.endpoint, methods=sorted(route.methods),
                               name=route.name, status_code=route.status_code)

@@ -1,7 +1,8 @@
 """CamTrace authentication: HTTP Basic, WSSE UsernameToken in headers (`Authorization: WSSE
 profile="UsernameToken"` + `X-WSSE`), and the same two methods in URL arguments (`_username`,
 `_password`, plus `_nonce` and `_created_at` for WSSE). `CamtraceUser` is the dependency endpoints
-use; it also records every changing request in the user-action log."""
+use; it also records every changing request in the user-action log. `PushUser` (the PUSH HTTP
+video services) accepts `user` + `pass` URL arguments as well."""
 
 from __future__ import annotations
 
@@ -72,3 +73,14 @@ def _describe(request: Request) -> str:
 
 
 CamtraceUser = Annotated[User, Depends(camtrace_user)]
+
+PUSH_SCHEMES = (QueryPasswordAuth("user", "pass"), *SCHEMES)
+
+
+def push_user(request: Request) -> User:
+    """The PUSH HTTP services (MJPEG `/live/view`, `/m`, `/r`) also take `?user=&pass=`, so a plain
+    `<img src>` can carry its credentials; a wrong password is 401 like any other scheme's."""
+    return authenticate(request, get_services(request).users, PUSH_SCHEMES)
+
+
+PushUser = Annotated[User, Depends(push_user)]

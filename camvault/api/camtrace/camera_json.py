@@ -26,7 +26,7 @@ def camera_json(view: CameraView, user: User) -> dict:
         "isRecordingAlarm": view.is_recording_alarm,
         "isRecordingForced": False,
         "isRemote": False,
-        "isReplayEnabled": False,          # the /r replay service comes with the live-video issue
+        "isReplayEnabled": alarm_stream is not None,   # /r?id= replays its last alarm recording (MJPEG)
         "isUpsideDown": camera.upside_down,
         "model": camera.model,
         "playLiveAllowed": can_play_live(user, camera.id),

@@ -428,6 +428,25 @@ CATALOG: dict[str, dict[str, str]] = {
                     "nl": "Deze gebruiker bestaat al"},
     "user_not_found": {"fr": "Utilisateur introuvable", "de": "Benutzer nicht gefunden",
                        "es": "Usuario no encontrado", "it": "Utente non trovato", "nl": "Gebruiker niet gevonden"},
+    # live video (RTSP and PUSH HTTP)
+    "stream_not_found": {"fr": "Flux vidéo introuvable ou inactif", "de": "Videostream nicht gefunden oder inaktiv",
+                         "es": "Flujo de vídeo no encontrado o inactivo", "it": "Flusso video non trovato o inattivo",
+                         "nl": "Videostream niet gevonden of niet actief"},
+    "live_forbidden": {"fr": "Vous ne pouvez pas visualiser cette caméra en direct",
+                       "de": "Sie dürfen diese Kamera nicht live ansehen",
+                       "es": "No puede ver esta cámara en directo",
+                       "it": "Non puoi vedere questa telecamera in diretta",
+                       "nl": "U mag deze camera niet live bekijken"},
+    "invalid_jpeg_quality": {"fr": "La qualité JPEG doit être comprise entre 1 et 100",
+                             "de": "Die JPEG-Qualität muss zwischen 1 und 100 liegen",
+                             "es": "La calidad JPEG debe estar entre 1 y 100",
+                             "it": "La qualità JPEG deve essere compresa tra 1 e 100",
+                             "nl": "De JPEG-kwaliteit moet tussen 1 en 100 liggen"},
+    "too_many_tiles": {"fr": "Une mosaïque compte au plus {limit} caméras",
+                       "de": "Ein Mosaik hat höchstens {limit} Kameras",
+                       "es": "Un mosaico tiene como máximo {limit} cámaras",
+                       "it": "Un mosaico ha al massimo {limit} telecamere",
+                       "nl": "Een mozaïek heeft hoogstens {limit} camera's"},
 }
 
 

@@ -7,13 +7,15 @@ Content-Length bytes. Responses always carry CSeq back.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from urllib.parse import unquote, urlsplit
 
 from camvault.core.credentials import decode_basic
+from camvault.video.feeds import PlayRange
 
 REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
            405: "Method Not Allowed", 454: "Session Not Found", 455: "Method Not Valid in This State",
-           459: "Aggregate Operation Not Allowed", 461: "Unsupported Transport", 500: "Internal Server Error",
+           457: "Invalid Range", 459: "Aggregate Operation Not Allowed", 461: "Unsupported Transport", 500: "Internal Server Error",
            501: "Not Implemented", 503: "Service Unavailable"}
 
 
@@ -112,3 +114,45 @@ def _pair(text: str) -> tuple[int, int]:
     first, _, second = text.partition("-")
     a = int(first)
     return a, int(second) if second else a + 1
+
+
+def parse_range(value: str) -> PlayRange | None:
+    """The start of a `Range:` header: `npt=<seconds or h:m:s>-[end]` or `clock=<YYYYMMDDThhmmss[.f]Z>-[end]`.
+    None when absent or `npt=now-`; ValueError when malformed or of another unit (smpte)."""
+    spec = value.split(";")[0].strip()
+    if not spec:
+        return None
+    unit, sep, rest = spec.partition("=")
+    start = rest.partition("-")[0].strip()
+    unit = unit.strip().lower()
+    if not sep or not start:
+        raise ValueError(f"bad range {value!r}")
+    if unit == "npt":
+        return None if start == "now" else PlayRange(npt_s=_npt_seconds(start))
+    if unit == "clock":
+        return PlayRange(clock_ms=_clock_ms(start))
+    raise ValueError(f"unsupported range unit {unit!r}")
+
+
+def _npt_seconds(text: str) -> float:
+    parts = [float(p) for p in text.split(":")]
+    if len(parts) > 3 or any(p < 0 for p in parts):
+        raise ValueError(f"bad npt time {text!r}")
+    seconds = 0.0
+    for part in parts:
+        seconds = seconds * 60 + part
+    return seconds
+
+
+def _clock_ms(text: str) -> int:
+    if not text.upper().endswith("Z"):
+        raise ValueError(f"bad clock time {text!r}")
+    whole, _, fraction = text[:-1].partition(".")
+    moment = datetime.strptime(whole, "%Y%m%dT%H%M%S").replace(tzinfo=timezone.utc)
+    return round(moment.timestamp() * 1000 + float(f"0.{fraction or 0}") * 1000)
+
+
+def format_clock(epoch_ms: int) -> str:
+    """A wall-clock time as an RTSP `clock=` value (UTC, milliseconds)."""
+    moment = datetime.fromtimestamp(epoch_ms / 1000, timezone.utc)
+    return moment.strftime("%Y%m%dT%H%M%S") + f".{epoch_ms % 1000:03d}Z"

@@ -25,3 +25,8 @@ def sender_report(*, ssrc: int, unix_s: float, timestamp: int, packets: int, oct
 def interleaved(channel: int, data: bytes) -> bytes:
     """An RTP/RTCP packet framed for RTSP interleaved TCP (`$`, channel, 16-bit length)."""
     return struct.pack("!cBH", b"$", channel, len(data)) + data
+
+
+def goodbye(ssrc: int) -> bytes:
+    """An RTCP BYE for `ssrc` (sent after a sender report: the stream ended)."""
+    return struct.pack("!BBHI", 0x81, 203, 1, ssrc)

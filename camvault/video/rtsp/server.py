@@ -1,11 +1,14 @@
-"""The RTSP 1.0 server (asyncio) serving live streams: `rtsp://host:port/live/view/<X.Y>` and the
-short form `rtsp://host:port/<X.Y>`.
+"""The RTSP 1.0 server (asyncio): `rtsp://host:port/live/view/<X.Y>` (live), `/live/delayed/<X.Y>`
+(live with the configured delay), `/live/alarm/<X.Y>` (live while an alarm is active, else the
+latest alarm's recording), `/replay/view/<X.Y>` (recorded video, `Range: npt=` or `clock=`) and
+the short form `rtsp://host:port/<X.Y>` of live view. What each path plays is a `Feed` obtained
+from the `open_feed` callable (the playback service: rights and streams).
 
-Methods: OPTIONS, DESCRIBE, SETUP (RTP/AVP/TCP interleaved or RTP/AVP UDP unicast), PLAY, TEARDOWN,
-GET_PARAMETER/SET_PARAMETER (keep-alive). Authentication: Digest (MD5, realm "camvault", checked
-against the user's stored HA1) or Basic, both offered in the 401; credentials in the URL are also
-accepted. DESCRIBE and SETUP need a user with the live right on the camera (401 / 403, unknown 404).
-Sessions time out after 60 s without a request or RTCP from the client.
+Methods: OPTIONS, DESCRIBE, SETUP (RTP/AVP/TCP interleaved or RTP/AVP UDP unicast), PLAY (with a
+Range on replay: seek), PAUSE, TEARDOWN, GET_PARAMETER/SET_PARAMETER (keep-alive). Authentication:
+Digest (MD5, realm "camvault", checked against the user's stored HA1) or Basic, both offered in the
+401; credentials in the URL are also accepted. DESCRIBE and SETUP need a user with the right for
+the path (401 / 403, unknown 404). Sessions time out after 60 s without a request or RTCP.
 
 `RtspWorker` runs the server on its own thread and event loop; its constructor has no side effects.
 A port that cannot be bound is logged and the node runs without RTSP.
@@ -19,17 +22,20 @@ import logging
 import re
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
-from camvault.core.errors import Unauthorized
+from camvault.core.errors import Forbidden, NotFound, Unauthorized
 from camvault.core.model import User
-from camvault.core.rights import can_play_live
-from camvault.video.live import LiveHub, LiveStream
-from camvault.video.rtsp import h264, sdp
+from camvault.video.feeds import Feed, FeedUnavailable
+from camvault.video.feeds.replay import RangeNotAvailable
+from camvault.video.rtsp import codecs, sdp
 from camvault.video.rtsp.auth import Nonces, digest_params, response_matches
 from camvault.video.rtsp.protocol import (
     Request,
     basic_credentials,
+    format_clock,
     parse_head,
+    parse_range,
     parse_transport,
     response,
     url_credentials,
@@ -40,10 +46,14 @@ from camvault.video.rtsp.session import TIMEOUT_S, RtspSession
 log = logging.getLogger(__name__)
 
 REALM = "camvault"
-PUBLIC = "OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN, GET_PARAMETER, SET_PARAMETER"
-PATH = re.compile(r"^(?:live/view/)?(\d+)\.(\d+)(?:/trackID=\d+)?/?$")
-KEYFRAME_WAIT_S = 5.0
+PUBLIC = "OPTIONS, DESCRIBE, SETUP, PLAY, PAUSE, TEARDOWN, GET_PARAMETER, SET_PARAMETER"
+PATH = re.compile(r"^(?:(live/view|live/delayed|live/alarm|replay/view)/)?(\d+)\.(\d+)(?:/trackID=\d+)?/?$")
+KINDS = {None: "live", "live/view": "live", "live/delayed": "delayed", "live/alarm": "alarm", "replay/view": "replay"}
 MAX_HEAD_BYTES = 16_384
+IO_THREADS = 32
+
+FeedOpener = Callable[[User, str, int, int], Feed]
+"""(user, kind, camera id, stream id) -> a new feed; raises NotFound / Forbidden."""
 
 
 class RtspError(Exception):
@@ -53,20 +63,21 @@ class RtspError(Exception):
         self.headers = headers or {}
 
 
-def stream_key(url: str) -> tuple[int, int] | None:
-    """(camera id, stream id) of a live URL or of its track URL, None if it is not one."""
+def stream_key(url: str) -> tuple[str, int, int] | None:
+    """(kind, camera id, stream id) of a stream URL or of its track URL, None if it is not one."""
     match = PATH.match(url_path(url))
-    return (int(match[1]), int(match[2])) if match else None
+    return (KINDS[match[1]], int(match[2]), int(match[3])) if match else None
 
 
 class RtspServer:
-    def __init__(self, hub: LiveHub, authenticate: Callable[[str, str], User],
+    def __init__(self, open_feed: FeedOpener, authenticate: Callable[[str, str], User],
                  authenticate_digest: Callable[[str, Callable[[str], bool]], User]) -> None:
-        self._hub = hub
+        self._open_feed = open_feed
         self._authenticate = authenticate
         self._authenticate_digest = authenticate_digest
         self._nonces = Nonces()
         self.logins: collections.Counter[str] = collections.Counter()     # accepted logins by scheme
+        self.requests: collections.Counter[str] = collections.Counter()   # requests by method
         self.sessions: dict[str, RtspSession] = {}
         self._writers: set[asyncio.StreamWriter] = set()
 
@@ -116,6 +127,7 @@ class RtspServer:
     async def _dispatch(self, request: Request, writer: asyncio.StreamWriter,
                         owned: list[str]) -> tuple[int, dict[str, str], bytes]:
         method = request.method
+        self.requests[method] += 1
         if method == "OPTIONS":
             return 200, {"Public": PUBLIC}, b""
         if method == "DESCRIBE":
@@ -125,9 +137,10 @@ class RtspServer:
         session = self._session_of(request)
         session.touch()
         if method == "PLAY":
-            session.play()
-            rtp_info = f"url={request.url.rstrip('/')}/trackID=0;seq={session.seq};rtptime={session.rtp_base}"
-            return 200, {"Session": session.id, "Range": "npt=now-", "RTP-Info": rtp_info}, b""
+            return await self._play(request, session)
+        if method == "PAUSE":
+            session.pause()
+            return 200, {"Session": session.id}, b""
         if method == "TEARDOWN":
             self._close(session.id)
             return 200, {"Session": session.id}, b""
@@ -136,28 +149,42 @@ class RtspServer:
         raise RtspError(405, {"Allow": PUBLIC})
 
     async def _describe(self, request: Request, writer: asyncio.StreamWriter) -> tuple[int, dict[str, str], bytes]:
-        live = await self._authorized_stream(request)
-        keyframe = await asyncio.get_running_loop().run_in_executor(None, live.wait_keyframe, KEYFRAME_WAIT_S)
-        codec = live.codec
-        sets = h264.parameter_sets(codec.extradata if codec else None, keyframe.data if keyframe else None)
-        if codec is None or codec.codec != "h264" or sets is None:
-            log.warning("rtsp DESCRIBE %s: no H.264 parameter sets yet", live.key)
-            raise RtspError(503)
-        host = (writer.get_extra_info("sockname") or ("0.0.0.0",))[0]
-        body = sdp.describe(abs(hash(live.key)) % 10**9, host, f"camvault {live.key}", h264.fmtp(*sets),
-                            codec.width, codec.height).encode()
+        feed, key = await self._authorized_feed(request)
+        try:
+            codec, keyframe = await self._described(feed, key)
+            media = codecs.media_format(codec.codec, codec.extradata, keyframe)
+            if media is None:
+                log.warning("rtsp DESCRIBE %s: codec %s not served or parameter sets not known yet", key, codec.codec)
+                raise RtspError(503)
+            host = (writer.get_extra_info("sockname") or ("0.0.0.0",))[0]
+            body = sdp.describe(abs(hash(key)) % 10**9, host, f"camvault {key}", media, codec.width, codec.height,
+                                feed.sdp_range()).encode()
+        finally:
+            feed.close()
         base = request.url.rstrip("/") + "/"
         return 200, {"Content-Type": "application/sdp", "Content-Base": base}, body
 
+    async def _described(self, feed: Feed, key: str):
+        try:
+            return await feed.describe()
+        except FeedUnavailable as exc:
+            log.warning("rtsp %s: %s", key, exc.reason)
+            raise RtspError(503) from None
+
     async def _setup(self, request: Request, writer: asyncio.StreamWriter,
                      owned: list[str]) -> tuple[int, dict[str, str], bytes]:
-        live = await self._authorized_stream(request)
         transport = parse_transport(request.header("transport"))
         if transport is None:
             raise RtspError(461)
         if request.header("session"):
             raise RtspError(459)                 # one video track: no second SETUP in a session
-        session = RtspSession(live, transport, writer)
+        feed, key = await self._authorized_feed(request)
+        try:
+            codec, _keyframe = await self._described(feed, key)
+        except RtspError:
+            feed.close()
+            raise
+        session = RtspSession(feed, key, codec.codec, transport, writer)
         if transport.tcp:
             reply = f"RTP/AVP/TCP;unicast;interleaved={transport.channels[0]}-{transport.channels[1]}"
         else:
@@ -171,15 +198,39 @@ class RtspServer:
         owned.append(session.id)
         return 200, {"Transport": reply, "Session": f"{session.id};timeout={TIMEOUT_S}"}, b""
 
-    async def _authorized_stream(self, request: Request) -> LiveStream:
+    async def _play(self, request: Request, session: RtspSession) -> tuple[int, dict[str, str], bytes]:
+        try:
+            wanted = parse_range(request.header("range"))
+            start = await session.play(wanted)
+        except (ValueError, RangeNotAvailable) as exc:                # (before FeedUnavailable: a subclass)
+            log.info("rtsp PLAY %s: range %r refused: %s", session.key, request.header("range"), exc)
+            raise RtspError(457) from None
+        except FeedUnavailable as exc:
+            log.warning("rtsp PLAY %s: %s", session.key, exc.reason)
+            raise RtspError(503) from None
+        headers = {"Session": session.id}
+        if start is not None:
+            headers["Range"] = _range_header(start, clock=wanted is not None and wanted.clock_ms is not None)
+            headers["RTP-Info"] = (f"url={request.url.rstrip('/')}/trackID=0;seq={session.seq};"
+                                   f"rtptime={session.rtp_base & 0xFFFFFFFF}")
+        return 200, headers, b""
+
+    async def _authorized_feed(self, request: Request) -> tuple[Feed, str]:
+        """A new feed for the request's URL, for its authenticated user (401/403/404 otherwise)."""
         key = stream_key(request.url)
         user = await self._user(request)
-        live = self._hub.get(*key) if key else None
-        if live is None:
+        if key is None:
             raise RtspError(404)
-        if not can_play_live(user, live.camera_id):
-            raise RtspError(403)
-        return live
+        kind, camera_id, stream_id = key
+        try:
+            feed = await asyncio.to_thread(self._open_feed, user, kind, camera_id, stream_id)
+        except NotFound as exc:
+            log.info("rtsp %s: %s", request.url, exc)
+            raise RtspError(404) from None
+        except Forbidden:
+            log.info("rtsp: %s may not play %s", user.name, request.url)
+            raise RtspError(403) from None
+        return feed, f"{kind} {camera_id}.{stream_id}"
 
     async def _user(self, request: Request) -> User:
         """The authenticated user of a request (Digest, Basic or URL credentials); 401 otherwise."""
@@ -234,6 +285,14 @@ class RtspServer:
             writer.close()
 
 
+def _range_header(start, *, clock: bool) -> str:
+    if start.npt_s is None:
+        return "npt=now-"
+    if clock and start.clock_ms is not None:
+        return f"clock={format_clock(start.clock_ms)}-"
+    return f"npt={start.npt_s:.3f}-"
+
+
 class _Sink(asyncio.DatagramProtocol):
     """Receives (and ignores) what a UDP client sends to our RTP/RTCP ports."""
 
@@ -257,9 +316,9 @@ async def _udp_pair(host: str) -> tuple[tuple[asyncio.DatagramTransport, asyncio
 class RtspWorker:
     """Runs `RtspServer` on `host:port` on its own thread until `stop()`."""
 
-    def __init__(self, hub: LiveHub, authenticate: Callable[[str, str], User],
+    def __init__(self, open_feed: FeedOpener, authenticate: Callable[[str, str], User],
                  authenticate_digest: Callable[[str, Callable[[str], bool]], User], host: str, port: int) -> None:
-        self.server = RtspServer(hub, authenticate, authenticate_digest)
+        self.server = RtspServer(open_feed, authenticate, authenticate_digest)
         self._host, self._port = host, port
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
@@ -277,6 +336,7 @@ class RtspWorker:
 
     async def _main(self) -> None:
         self._loop = asyncio.get_running_loop()
+        self._loop.set_default_executor(ThreadPoolExecutor(IO_THREADS, thread_name_prefix="rtsp-io"))
         self._stop = asyncio.Event()
         try:
             server = await asyncio.start_server(self.server.handle, self._host, self._port)

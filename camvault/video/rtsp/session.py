@@ -1,35 +1,44 @@
-"""One RTSP playing session: subscribes to a `LiveStream` and sends each access unit as RTP over
-interleaved TCP or UDP, with an RTCP sender report every 5 s. The RTP payloads of an access unit
-are computed once and shared by all sessions (cached on the `LivePacket`); only headers differ.
+"""One RTSP session: plays a `Feed` (live, delayed, alarm or replay) as RTP over interleaved TCP or
+UDP, with an RTCP sender report every 5 s and a BYE when the feed ends. The RTP payloads of a
+live access unit are computed once and shared by all sessions (cached on the `LivePacket`); only
+headers differ.
 
-Runs on the server's event loop (one pump task per session); the ingest thread only wakes it.
-RTP timestamps: a random base plus the packet's 90 kHz pts minus the first packet's pts, kept
-increasing when the source session restarts.
+Runs on the server's event loop (one pump task while playing). RTP timestamps: a random base plus
+the packet's 90 kHz pts minus the first packet's pts, kept increasing when the source restarts its
+clock. Each PLAY that moves the position (a seek) re-bases them just after the last one sent, and
+RTP-Info gives the new base and sequence number. PAUSE stops the pump and keeps the session.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import secrets
 import time
 
-from camvault.video.live import LivePacket, LiveStream, Subscriber
-from camvault.video.rtsp import h264
+from camvault.video.feeds import Feed, PlayRange, PlayStart
+from camvault.video.live import LivePacket
+from camvault.video.rtsp import codecs
 from camvault.video.rtsp.protocol import Transport
-from camvault.video.rtsp.rtp import interleaved, rtp_packet, sender_report
+from camvault.video.rtsp.rtp import goodbye, interleaved, rtp_packet, sender_report
 
 log = logging.getLogger(__name__)
 
 TIMEOUT_S = 60
 SR_INTERVAL_S = 5.0
+NEXT_WAIT_S = 1.0
+REBASE_STEP = 3000
 
 
 class RtspSession:
-    def __init__(self, live: LiveStream, transport: Transport, tcp: asyncio.StreamWriter | None) -> None:
+    def __init__(self, feed: Feed, key: str, codec: str, transport: Transport,
+                 tcp: asyncio.StreamWriter | None) -> None:
         self.id = secrets.token_hex(8)
-        self.live = live
+        self.feed = feed
+        self.key = key
+        self.codec = codec
         self.transport = transport
         self._tcp = tcp if transport.tcp else None
         self.udp: tuple[asyncio.DatagramTransport, asyncio.DatagramTransport] | None = None
@@ -43,10 +52,9 @@ class RtspSession:
         self.octets = 0
         self.frames = 0
         self.last_seen_s = time.monotonic()
-        self._sub: Subscriber | None = None
         self._task: asyncio.Task | None = None
-        self._wake = asyncio.Event()
         self._last_sr_s = 0.0
+        self.ended = False
 
     def touch(self) -> None:
         self.last_seen_s = time.monotonic()
@@ -55,18 +63,27 @@ class RtspSession:
     def playing(self) -> bool:
         return self._task is not None
 
-    def play(self) -> None:
-        if self._task is not None:
-            return
-        loop = asyncio.get_running_loop()
-        self._sub = self.live.subscribe(lambda: loop.call_soon_threadsafe(self._wake.set))
-        self._task = loop.create_task(self._pump())
+    async def play(self, wanted: PlayRange | None) -> PlayStart | None:
+        """Start (or seek and restart) delivery; None when already playing and not seeking."""
+        seeking = wanted is not None and self.feed.seekable
+        if self._task is not None and not seeking:
+            return None
+        self._stop_pump()
+        start = await self.feed.play(wanted if seeking else None)
+        if self._last_ts is not None:
+            self.rtp_base = self._last_ts + REBASE_STEP
+        self._pts_offset = None
+        self.ended = False
+        self._task = asyncio.get_running_loop().create_task(self._pump())
+        return start
+
+    def pause(self) -> None:
+        self._stop_pump()
+        self.feed.pause()
 
     def close(self) -> None:
-        if self._sub is not None:
-            self.live.unsubscribe(self._sub)
-        if self._task is not None:
-            self._task.cancel()
+        self._stop_pump()
+        self.feed.close()
         if self.udp:
             for t in self.udp:
                 t.close()
@@ -74,15 +91,19 @@ class RtspSession:
     def expired(self) -> bool:
         return time.monotonic() - self.last_seen_s > TIMEOUT_S
 
+    def _stop_pump(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
     async def _pump(self) -> None:
         try:
-            while not self._sub.closed:
-                try:
-                    await asyncio.wait_for(self._wake.wait(), 1.0)
-                except TimeoutError:
-                    pass
-                self._wake.clear()
-                for packet in self._sub.pop_all():
+            while True:
+                batch = await self.feed.next(NEXT_WAIT_S)
+                if batch is None:
+                    self._end()
+                    return
+                for packet in batch:
                     self._send_unit(packet)
                 self._maybe_report()
                 if self._tcp is not None:
@@ -90,24 +111,32 @@ class RtspSession:
         except asyncio.CancelledError:
             raise
         except (ConnectionError, OSError) as exc:
-            log.info("rtsp session %s on %s: client gone (%s)", self.id, self.live.key, exc)
+            log.info("rtsp session %s on %s: client gone (%s)", self.id, self.key, exc)
         except Exception:
-            log.exception("rtsp session %s on %s: sending failed", self.id, self.live.key)
+            log.exception("rtsp session %s on %s: sending failed", self.id, self.key)
+
+    def _end(self) -> None:
+        """The feed ended (end of the recordings): say so with a sender report and a BYE."""
+        self.ended = True
+        log.info("rtsp session %s on %s: feed ended", self.id, self.key)
+        if self._last_ts is not None:
+            with contextlib.suppress(ConnectionError, OSError):
+                self._send(1, self._report() + goodbye(self.ssrc))
 
     def _timestamp(self, pts_90k: int) -> int:
         if self._pts_offset is None:
             self._pts_offset = self.rtp_base - pts_90k
         ts = pts_90k + self._pts_offset
         if self._last_ts is not None and ts < self._last_ts:      # the source restarted its clock
-            self._pts_offset = self._last_ts + 3000 - pts_90k
-            ts = self._last_ts + 3000
+            self._pts_offset = self._last_ts + REBASE_STEP - pts_90k
+            ts = self._last_ts + REBASE_STEP
         self._last_ts = ts
         return ts
 
     def _send_unit(self, packet: LivePacket) -> None:
-        payloads = packet.derived.get("rtp-h264")
+        payloads = packet.derived.get("rtp")
         if payloads is None:              # packetized once, shared by every session of the stream
-            payloads = packet.derived["rtp-h264"] = h264.payloads(h264.split_nals(packet.data))
+            payloads = packet.derived["rtp"] = codecs.payloads(self.codec, packet.data)
         first = self._last_ts is None
         ts = self._timestamp(packet.pts_90k)
         if first:                  # an SR before the first packet lets clients place it in time at once
@@ -125,8 +154,11 @@ class RtspSession:
         if self._last_ts is None or now - self._last_sr_s < SR_INTERVAL_S:
             return
         self._last_sr_s = now
-        self._send(1, sender_report(ssrc=self.ssrc, unix_s=time.time(), timestamp=self._last_ts,
-                                    packets=self.packets, octets=self.octets))
+        self._send(1, self._report())
+
+    def _report(self) -> bytes:
+        return sender_report(ssrc=self.ssrc, unix_s=time.time(), timestamp=self._last_ts or self.rtp_base,
+                             packets=self.packets, octets=self.octets)
 
     def _send(self, which: int, data: bytes) -> None:
         if self._tcp is not None:

@@ -41,10 +41,13 @@ GRID_DIVISIONS = 5
 LINE_LUMA, BOX_LUMA = 16, 235
 
 
-def tint_of(label: str) -> tuple[int, int]:
-    """A stable (U, V) chroma pair for a label, far enough from grey to be recognisable."""
-    digest = hashlib.sha1(label.encode()).digest()
-    angle = digest[0] / 255 * 2 * np.pi
+def tint_of(label: str, hue_deg: int | None = None) -> tuple[int, int]:
+    """A stable (U, V) chroma pair for a label, far enough from grey to be recognisable; `hue_deg`
+    (the angle in the U/V plane, 0 = towards +U/blue, 90 = towards +V/red) overrides the label's."""
+    if hue_deg is not None:
+        angle = np.deg2rad(hue_deg)
+        return round(128 + 60 * np.cos(angle)), round(128 + 60 * np.sin(angle))
+    angle = hashlib.sha1(label.encode()).digest()[0] / 255 * 2 * np.pi
     return int(128 + 60 * np.cos(angle)), int(128 + 60 * np.sin(angle))
 
 
@@ -71,7 +74,8 @@ def view_window(position: PtzPosition, width: int, height: int) -> Window:
 class SceneRenderer:
     """Draws frame after frame into `buffer` (shape (h*3/2, w), uint8, yuv420p planar)."""
 
-    def __init__(self, width: int, height: int, label: str, *, motion: bool = True) -> None:
+    def __init__(self, width: int, height: int, label: str, *, motion: bool = True,
+                 hue_deg: int | None = None) -> None:
         if width % 2 or height % 2:
             raise ValueError("synthetic width and height must be even")
         self.width, self.height, self.motion = width, height, motion
@@ -79,7 +83,7 @@ class SceneRenderer:
         self._y = self.buffer[:height]
         self._background = np.empty((height, width), dtype=np.uint8)
         self._window: Window | None = None
-        u, v = tint_of(label)
+        u, v = tint_of(label, hue_deg)
         chroma = self.buffer[height:].reshape(2, height // 2, width // 2)
         chroma[0].fill(u)
         chroma[1].fill(v)
