@@ -103,6 +103,9 @@ class RtspSession:
                 if batch is None:
                     self._end()
                     return
+                if self._tcp is not None and self._tcp.is_closing():
+                    log.info("rtsp session %s on %s: client gone", self.id, self.key)
+                    return
                 for packet in batch:
                     self._send_unit(packet)
                 self._maybe_report()
@@ -141,12 +144,19 @@ class RtspSession:
         ts = self._timestamp(packet.pts_90k)
         if first:                  # an SR before the first packet lets clients place it in time at once
             self._maybe_report()
+        last = len(payloads) - 1
+        packets = []
         for i, payload in enumerate(payloads):
-            data = rtp_packet(payload, seq=self.seq, timestamp=ts, ssrc=self.ssrc, marker=i == len(payloads) - 1)
+            packets.append(rtp_packet(payload, seq=self.seq, timestamp=ts, ssrc=self.ssrc, marker=i == last))
             self.seq = (self.seq + 1) & 0xFFFF
-            self.packets += 1
             self.octets += len(payload)
-            self._send(0, data)
+        self.packets += len(packets)
+        if self._tcp is not None:             # one write (one system call) per access unit
+            channel = self.transport.channels[0]
+            self._tcp.write(b"".join(interleaved(channel, p) for p in packets))
+        else:
+            for data in packets:
+                self._send(0, data)
         self.frames += 1
 
     def _maybe_report(self) -> None:
