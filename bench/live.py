@@ -16,7 +16,8 @@ What it measures
     (2) MJPEG fan-out of `GET http://127.0.0.1:HTTPPORT/live/view/1.1?user=admin&pass=PW`
         (multipart/x-mixed-replace): camvault's CPU with 1 viewer, then 50 viewers (no RTSP client).
     (3) Time to first frame, each `--ttff-repeat` times, one at a time: RTSP raw client (TCP connect
-        -> last RTP packet of the first complete access unit holding an IDR slice), ffprobe (process
+        -> last RTP packet of the first complete access unit holding an IDR slice; also how far that
+        keyframe was behind live, against the live frames of the next second), ffprobe (process
         start -> its first decoded frame on stdout, so it includes ffprobe's own start, printed apart),
         both also against the GStreamer URL; MJPEG (TCP connect -> last byte of the first complete
         JPEG) cold (no other viewer and the decoder pipeline stopped: the bench waits for camvault's

@@ -2,11 +2,17 @@
 
 A paused live feed drops its subscription; playing again rejoins at the latest keyframe (live has
 no position to resume from).
+
+Waking: the feeds of one stream on one event loop share a `LoopWaker`, so a packet offered to 100
+viewers costs one `call_soon_threadsafe` (one write to the loop's self-pipe) on the ingest thread,
+not 100.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
+import weakref
 
 from camvault.video.feeds import Feed, FeedUnavailable, PlayRange, PlayStart
 from camvault.video.live import CodecInfo, LivePacket, LiveStream, Subscriber
@@ -23,19 +29,57 @@ async def describe_live(live: LiveStream, wait_s: float = KEYFRAME_WAIT_S) -> tu
     return codec, keyframe.data if keyframe else None
 
 
+class LoopWaker:
+    """Wakes every registered event of one (stream, loop) with one hop onto the loop. `wake` runs on
+    the ingest thread; a wake that finds one already pending is folded into it."""
+
+    _registry: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, LoopWaker]]" = weakref.WeakKeyDictionary()
+    _registry_lock = threading.Lock()
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._events: set[asyncio.Event] = set()
+        self._pending = False
+
+    @classmethod
+    def of(cls, live: LiveStream, loop: asyncio.AbstractEventLoop) -> "LoopWaker":
+        with cls._registry_lock:
+            by_stream = cls._registry.setdefault(loop, {})
+            return by_stream.setdefault(id(live), cls(loop))
+
+    def add(self, event: asyncio.Event) -> None:
+        self._events.add(event)
+
+    def discard(self, event: asyncio.Event) -> None:
+        self._events.discard(event)
+
+    def wake(self) -> None:
+        if self._pending:
+            return
+        self._pending = True
+        self._loop.call_soon_threadsafe(self._flush)
+
+    def _flush(self) -> None:
+        self._pending = False             # first: a wake from now on schedules another flush
+        for event in list(self._events):
+            event.set()
+
+
 class LiveFeed(Feed):
     def __init__(self, live: LiveStream) -> None:
         self.live = live
         self._sub: Subscriber | None = None
         self._event = asyncio.Event()
+        self._waker: LoopWaker | None = None
 
     async def describe(self) -> tuple[CodecInfo, bytes | None]:
         return await describe_live(self.live)
 
     async def play(self, wanted: PlayRange | None) -> PlayStart:
         if self._sub is None:
-            loop = asyncio.get_running_loop()
-            self._sub = self.live.subscribe(lambda: loop.call_soon_threadsafe(self._event.set))
+            self._waker = LoopWaker.of(self.live, asyncio.get_running_loop())
+            self._waker.add(self._event)
+            self._sub = self.live.subscribe(self._waker.wake)
         return PlayStart()
 
     async def next(self, timeout_s: float) -> list[LivePacket] | None:
@@ -59,6 +103,9 @@ class LiveFeed(Feed):
         if self._sub is not None:
             self.live.unsubscribe(self._sub)
             self._sub = None
+        if self._waker is not None:
+            self._waker.discard(self._event)
+            self._waker = None
 
     def close(self) -> None:
         self.pause()
