@@ -82,10 +82,8 @@ class AlarmFeed(Feed):
         self._checked_s = now
         active = self.live is not None and await asyncio.to_thread(self._is_active)
         wanted = "live" if active else "replay"
-        if force or wanted != self.mode and not (wanted == "replay" and self.mode == "idle"):
+        if force or wanted != self.mode or self.mode == "idle":      # idle: try again (a new recording?)
             await self._start(wanted)
-        elif self.mode == "idle":
-            await self._start("replay")
 
     async def _start(self, mode: str) -> None:
         self.close()
