@@ -28,6 +28,22 @@ def start_node(tmp: Path, cameras: list[CameraConfig], admin_password: str, **se
     return node, port
 
 
+def gst_decode(port: int, path: str, creds: tuple[str, str], protocols: str, frames: int,
+               timeout_s: float = 30) -> subprocess.CompletedProcess:
+    """GStreamer's rtspsrc (user-id/user-pw properties) decoding `frames` pictures then ending."""
+    return subprocess.run(["gst-launch-1.0", "-q", "rtspsrc", f"location=rtsp://127.0.0.1:{port}/{path}",
+                           f"user-id={creds[0]}", f"user-pw={creds[1]}", f"protocols={protocols}", "!",
+                           "rtph264depay", "!", "h264parse", "!", "avdec_h264", "!", "identity",
+                           f"eos-after={frames}", "!", "fakesink"],
+                          capture_output=True, text=True, timeout=timeout_s, check=False)
+
+
+def server_log(caplog) -> str:
+    """What the RTSP service logged during the test (put in a failed assertion's message)."""
+    lines = [f"{r.levelname} {r.name}: {r.getMessage()}" for r in caplog.records if r.name.startswith("camvault.video")]
+    return "\n--- server log ---\n" + "\n".join(lines[-40:])
+
+
 def rtsp_url(port: int, path: str, creds: tuple[str, str] | None = None) -> str:
     auth = f"{creds[0]}:{creds[1]}@" if creds else ""
     return f"rtsp://{auth}127.0.0.1:{port}/{path}"

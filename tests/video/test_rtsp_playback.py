@@ -17,6 +17,7 @@ active and the latest alarm's recording once it is over.
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import subprocess
 import threading
@@ -32,7 +33,7 @@ from camvault.core.model import CameraRight
 from camvault.video.rtsp.protocol import format_clock
 from tests.support.media import record_packets
 from tests.support.rtsp_client import RawClient, access_units, decode_units, rtp_info_rtptime, sdp_parameter_sets
-from tests.support.rtsp_interop import rtsp_url, start_node
+from tests.support.rtsp_interop import gst_decode, rtsp_url, server_log, start_node
 from tests.support.vlc import cvlc_path, vlc_record
 
 pytestmark = pytest.mark.slow
@@ -170,18 +171,16 @@ def test_ffmpeg_seek_sends_pause_and_play(node_port, recording):
     assert node.rtsp.server.requests["PAUSE"] > pauses
 
 
-def test_pyav_and_gstreamer_play_replay(node_port, recording):
+def test_pyav_and_gstreamer_play_replay(node_port, recording, caplog):
+    caplog.set_level(logging.INFO, logger="camvault.video")
     _node, port = node_port
     with av.open(url(port, "replay/view/3.1"), options={"rtsp_transport": "tcp"}, timeout=20) as container:
         frames = [f for _, f in zip(range(12), container.decode(video=0))]
     assert len(frames) == 12 and frames[0].width == WIDTH
     if shutil.which("gst-launch-1.0") is None:
         pytest.skip("GStreamer not installed")
-    out = subprocess.run(["gst-launch-1.0", "-q", "rtspsrc", f"location=rtsp://127.0.0.1:{port}/replay/view/3.1",
-                          f"user-id={ADMIN[0]}", f"user-pw={ADMIN[1]}", "protocols=tcp", "!", "rtph264depay", "!",
-                          "h264parse", "!", "avdec_h264", "!", "identity", "eos-after=15", "!", "fakesink"],
-                         capture_output=True, text=True, timeout=30, check=False)
-    assert out.returncode == 0, out.stderr + out.stdout
+    out = gst_decode(port, "replay/view/3.1", ADMIN, "tcp", 15)
+    assert out.returncode == 0, out.stderr + out.stdout + server_log(caplog)
 
 
 def status_of(port: int, path: str, creds: tuple[str, str]) -> int:
@@ -308,13 +307,11 @@ def test_ffprobe_plays_every_path_with_digest(node_port, recording, alarm_on_cam
 @pytest.mark.skipif(shutil.which("gst-launch-1.0") is None, reason="GStreamer not installed")
 @pytest.mark.parametrize("protocols", ["tcp", "udp"])
 @pytest.mark.parametrize("path", PATHS)
-def test_gstreamer_plays_every_path(node_port, recording, alarm_on_camera_1, path, protocols):
+def test_gstreamer_plays_every_path(node_port, recording, alarm_on_camera_1, path, protocols, caplog):
+    caplog.set_level(logging.INFO, logger="camvault.video")
     _node, port = node_port
-    out = subprocess.run(["gst-launch-1.0", "-q", "rtspsrc", f"location=rtsp://127.0.0.1:{port}/{path}",
-                          f"user-id={ADMIN[0]}", f"user-pw={ADMIN[1]}", f"protocols={protocols}", "!",
-                          "rtph264depay", "!", "h264parse", "!", "avdec_h264", "!", "identity", "eos-after=12",
-                          "!", "fakesink"], capture_output=True, text=True, timeout=30, check=False)
-    assert out.returncode == 0, out.stderr + out.stdout
+    out = gst_decode(port, path, ADMIN, protocols, 12)
+    assert out.returncode == 0, out.stderr + out.stdout + server_log(caplog)
 
 
 @pytest.mark.parametrize("path", PATHS)

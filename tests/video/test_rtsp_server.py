@@ -13,6 +13,7 @@ closed after its timeout.
 
 from __future__ import annotations
 
+import logging
 import shutil
 import socket
 import subprocess
@@ -84,13 +85,11 @@ def test_pyav_decodes_live_frames(rtsp_node):
 
 @pytest.mark.skipif(shutil.which("gst-launch-1.0") is None, reason="GStreamer not installed")
 @pytest.mark.parametrize("protocols", ["tcp", "udp"])
-def test_gstreamer_rtspsrc_decodes(rtsp_node, protocols):
+def test_gstreamer_rtspsrc_decodes(rtsp_node, protocols, caplog):
+    caplog.set_level(logging.INFO, logger="camvault.video")
     _node, port = rtsp_node
-    out = subprocess.run(["gst-launch-1.0", "-q", "rtspsrc", f"location={url(port, 'live/view/1.1', None)}",
-                          f"user-id={ADMIN[0]}", f"user-pw={ADMIN[1]}", f"protocols={protocols}", "!",
-                          "rtph264depay", "!", "h264parse", "!", "avdec_h264", "!", "identity", "eos-after=15",
-                          "!", "fakesink"], capture_output=True, text=True, timeout=30, check=False)
-    assert out.returncode == 0, out.stderr + out.stdout
+    out = rtsp_interop.gst_decode(port, "live/view/1.1", ADMIN, protocols, 15)
+    assert out.returncode == 0, out.stderr + out.stdout + rtsp_interop.server_log(caplog)
 
 
 def rtsp_status(port: int, request: str) -> int:
@@ -123,16 +122,18 @@ def test_two_clients_share_one_pulled_stream(rtsp_node):
     results: dict[str, list[dict]] = {}
     threads = [threading.Thread(target=lambda t=t: results.__setitem__(t, ffprobe_frames(url(port, "1.1"), t, 30)))
                for t in ("tcp", "udp")]
-    most_viewers = 0
+    most_sessions = most_subscribers = 0
     for t in threads:
         t.start()
     while any(t.is_alive() for t in threads):
-        most_viewers = max(most_viewers, live.subscriber_count)
+        most_sessions = max(most_sessions, node.rtsp.server.fanouts.receivers(live))
+        most_subscribers = max(most_subscribers, live.subscriber_count)
         threads[0].join(0.05)
     assert set(results) == {"tcp", "udp"}
     for frames in results.values():
         check_frames(frames)
-    assert most_viewers == 2                              # both played at the same time...
+    assert most_sessions == 2                             # both played at the same time...
+    assert most_subscribers == 1                          # ...from one packetizing fan-out,
     assert node.ingest.state(1, 1).sessions == 1          # ...from one connection to the camera,
     assert live.packets_in == node.ingest.state(1, 1).packets    # each packet fanned out once
     assert live.subscriber_count == 0                     # both sessions ended and unsubscribed

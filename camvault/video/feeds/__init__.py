@@ -16,7 +16,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
-from camvault.video.live import CodecInfo, LivePacket
+from camvault.video.live import CodecInfo, LivePacket, LiveStream
 
 
 class FeedUnavailable(Exception):
@@ -45,6 +45,9 @@ class PlayStart:
 
 class Feed(ABC):
     seekable = False
+    shared_live: LiveStream | None = None
+    """The live stream this feed passes on unchanged, if it does (plain live view): a server may
+    then send every viewer the same packets instead of playing the feed for each."""
 
     @abstractmethod
     async def describe(self) -> tuple[CodecInfo, bytes | None]:

@@ -68,6 +68,7 @@ class LoopWaker:
 class LiveFeed(Feed):
     def __init__(self, live: LiveStream) -> None:
         self.live = live
+        self.shared_live = live
         self._sub: Subscriber | None = None
         self._event = asyncio.Event()
         self._waker: LoopWaker | None = None

@@ -30,6 +30,7 @@ from camvault.video.feeds import Feed, FeedUnavailable
 from camvault.video.feeds.replay import RangeNotAvailable
 from camvault.video.rtsp import codecs, sdp
 from camvault.video.rtsp.auth import Nonces, digest_params, response_matches
+from camvault.video.rtsp.fanout import LiveFanouts
 from camvault.video.rtsp.protocol import (
     Request,
     basic_credentials,
@@ -79,6 +80,7 @@ class RtspServer:
         self.logins: collections.Counter[str] = collections.Counter()     # accepted logins by scheme
         self.requests: collections.Counter[str] = collections.Counter()   # requests by method
         self.sessions: dict[str, RtspSession] = {}
+        self.fanouts = LiveFanouts()
         self._writers: set[asyncio.StreamWriter] = set()
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -94,9 +96,14 @@ class RtspServer:
                     status, headers, body = await self._dispatch(request, writer, owned)
                 except RtspError as exc:
                     status, headers, body = exc.status, exc.headers, b""
+                except Exception:               # a fault in one request does not end the client's sessions
+                    log.exception("rtsp %s %s from %s failed", request.method, request.url, peer[0])
+                    status, headers, body = 500, {}, b""
                 writer.write(response(status, request.cseq, headers, body))
-        except (ConnectionError, asyncio.IncompleteReadError, ValueError) as exc:
-            log.debug("rtsp connection from %s ended: %s", peer[0], exc)
+        except (ConnectionError, asyncio.IncompleteReadError) as exc:
+            log.info("rtsp connection from %s ended: %r", peer[0], exc)
+        except (ValueError, asyncio.LimitOverrunError) as exc:
+            log.warning("rtsp connection from %s closed: unreadable request (%s)", peer[0], exc)
         finally:
             for session_id in owned:
                 self._close(session_id)
@@ -184,7 +191,7 @@ class RtspServer:
         except RtspError:
             feed.close()
             raise
-        session = RtspSession(feed, key, codec.codec, transport, writer)
+        session = RtspSession(feed, key, codec.codec, transport, writer, self.fanouts)
         if transport.tcp:
             reply = f"RTP/AVP/TCP;unicast;interleaved={transport.channels[0]}-{transport.channels[1]}"
         else:
@@ -313,6 +320,15 @@ async def _udp_pair(host: str) -> tuple[tuple[asyncio.DatagramTransport, asyncio
     raise RtspError(503)
 
 
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop where installed (uvicorn[standard] brings it): its socket writes cost less per client."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
+
+
 class RtspWorker:
     """Runs `RtspServer` on `host:port` on its own thread until `stop()`."""
 
@@ -332,7 +348,8 @@ class RtspWorker:
         self._ready.wait(10)
 
     def run(self) -> None:
-        asyncio.run(self._main())
+        with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+            runner.run(self._main())
 
     async def _main(self) -> None:
         self._loop = asyncio.get_running_loop()

@@ -1,12 +1,16 @@
 """One RTSP session: plays a `Feed` (live, delayed, alarm or replay) as RTP over interleaved TCP or
-UDP, with an RTCP sender report every 5 s and a BYE when the feed ends. The RTP payloads of a
-live access unit are computed once and shared by all sessions (cached on the `LivePacket`); only
-headers differ.
+UDP, with an RTCP sender report every 5 s and a BYE when the feed ends.
 
-Runs on the server's event loop (one pump task while playing). RTP timestamps: a random base plus
-the packet's 90 kHz pts minus the first packet's pts, kept increasing when the source restarts its
-clock. Each PLAY that moves the position (a seek) re-bases them just after the last one sent, and
-RTP-Info gives the new base and sequence number. PAUSE stops the pump and keeps the session.
+Plain live view (a feed with `shared_live`) joins the stream's shared RTP fan-out (`fanout.py`):
+the session is a `Receiver` and only writes the packets built once for every session, with the
+stream's SSRC and numbering. Every other feed is pumped by a task of the session that packetizes
+what `Feed.next` returns (the RTP payloads of a live access unit are still shared, cached on the
+`LivePacket`; headers are the session's own).
+
+Runs on the server's event loop. RTP timestamps (`RtpClock`): a random base plus the packet's 90 kHz
+pts minus the first packet's pts, kept increasing when the source restarts its clock. Each PLAY
+that moves the position (a seek) re-bases them just after the last one sent, and RTP-Info gives the
+new base and sequence number. PAUSE stops the delivery and keeps the session.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import time
 from camvault.video.feeds import Feed, PlayRange, PlayStart
 from camvault.video.live import LivePacket
 from camvault.video.rtsp import codecs
+from camvault.video.rtsp.fanout import LiveFanouts, RtpClock, RtpUnit
 from camvault.video.rtsp.protocol import Transport
 from camvault.video.rtsp.rtp import goodbye, interleaved, rtp_packet, sender_report
 
@@ -29,28 +34,37 @@ log = logging.getLogger(__name__)
 TIMEOUT_S = 60
 SR_INTERVAL_S = 5.0
 NEXT_WAIT_S = 1.0
-REBASE_STEP = 3000
+WRITE_BACKLOG_MAX_BYTES = 4 << 20   # a shared-live client further behind than this skips to a keyframe
 
 
 class RtspSession:
     def __init__(self, feed: Feed, key: str, codec: str, transport: Transport,
-                 tcp: asyncio.StreamWriter | None) -> None:
+                 tcp: asyncio.StreamWriter | None, fanouts: LiveFanouts | None = None) -> None:
         self.id = secrets.token_hex(8)
         self.feed = feed
         self.key = key
         self.codec = codec
         self.transport = transport
         self._tcp = tcp if transport.tcp else None
+        self._socket = self._tcp.transport if self._tcp is not None else None    # (shared live writes here)
+        self._channel = transport.channels[0] if transport.tcp else 0
         self.udp: tuple[asyncio.DatagramTransport, asyncio.DatagramTransport] | None = None
         self.udp_peer: str | None = None
-        self.ssrc = random.getrandbits(32)
-        self.seq = random.getrandbits(16)
-        self.rtp_base = random.getrandbits(31)
-        self._pts_offset: int | None = None
+        self._fanouts = fanouts if feed.shared_live is not None else None
+        self._joined = False
+        self._need_key = False
+        if self._fanouts is not None:
+            rtp = self._fanouts.rtp_of(feed.shared_live)
+            self.ssrc, self.seq = rtp.ssrc, rtp.next_seq
+        else:
+            self.ssrc, self.seq = random.getrandbits(32), random.getrandbits(16)
+        self.clock = RtpClock()
+        self.rtp_base = self.clock.base
         self._last_ts: int | None = None
         self.packets = 0
         self.octets = 0
         self.frames = 0
+        self.skips = 0
         self.last_seen_s = time.monotonic()
         self._task: asyncio.Task | None = None
         self._last_sr_s = 0.0
@@ -61,28 +75,30 @@ class RtspSession:
 
     @property
     def playing(self) -> bool:
-        return self._task is not None
+        return self._task is not None or self._joined
 
     async def play(self, wanted: PlayRange | None) -> PlayStart | None:
         """Start (or seek and restart) delivery; None when already playing and not seeking."""
+        if self._fanouts is not None:
+            return self._join_shared()
         seeking = wanted is not None and self.feed.seekable
         if self._task is not None and not seeking:
             return None
         self._stop_pump()
         start = await self.feed.play(wanted if seeking else None)
-        if self._last_ts is not None:
-            self.rtp_base = self._last_ts + REBASE_STEP
-        self._pts_offset = None
+        self.clock.rebase()
+        self.rtp_base = self.clock.next_start
         self.ended = False
         self._task = asyncio.get_running_loop().create_task(self._pump())
         return start
 
     def pause(self) -> None:
+        self._leave_shared()
         self._stop_pump()
         self.feed.pause()
 
     def close(self) -> None:
-        self._stop_pump()
+        self.pause()
         self.feed.close()
         if self.udp:
             for t in self.udp:
@@ -91,6 +107,65 @@ class RtspSession:
     def expired(self) -> bool:
         return time.monotonic() - self.last_seen_s > TIMEOUT_S
 
+    # --- shared live (a Receiver of the stream's fan-out) ------------------------------------------
+    def _join_shared(self) -> PlayStart | None:
+        if self._joined:
+            return None
+        fanout = self._fanouts.fanout(self.feed.shared_live, self.codec)
+        resumed = self._last_ts is not None              # no going back to the GOP's older numbers
+        backlog = [] if resumed else fanout.gop
+        if backlog:
+            self.seq, self.rtp_base = backlog[0].seq, backlog[0].ts
+        else:
+            self.seq, self.rtp_base = fanout.rtp.next_seq, fanout.rtp.clock.next_start
+        self._joined = True
+        self._need_key = resumed
+        self._fanouts.join_soon(self.feed.shared_live, self.codec, self, backlog=not resumed)
+        return PlayStart()
+
+    def wants_join(self) -> bool:
+        return self._joined
+
+    def _leave_shared(self) -> None:
+        if self._joined:
+            self._joined = False
+            self._fanouts.leave(self.feed.shared_live, self)
+
+    def deliver(self, unit: RtpUnit, now_s: float) -> bool:
+        """Send one shared unit (or skip it); False when the client is gone. `now_s`: monotonic."""
+        if self._need_key:
+            if not unit.keyframe:
+                return True
+            self._need_key = False
+        sock = self._socket
+        if sock is not None:
+            if sock.is_closing():
+                log.info("rtsp session %s on %s: client gone", self.id, self.key)
+                self._joined = False
+                return False
+            if sock.get_write_buffer_size() > WRITE_BACKLOG_MAX_BYTES:
+                self._need_key = True
+                self.skips += 1
+                return True
+        first = self._last_ts is None
+        self._last_ts = unit.ts
+        if first or now_s - self._last_sr_s >= SR_INTERVAL_S:   # an SR first places the packets in time
+            self._maybe_report()
+        if sock is not None:
+            sock.write(unit.framed(self._channel))
+        else:
+            for data in unit.packets:
+                self._send(0, data)
+        self.packets += len(unit.packets)
+        self.octets += unit.octets
+        self.frames += 1
+        return True
+
+    def end(self) -> None:
+        self._joined = False
+        self._end()
+
+    # --- own pump (delayed, alarm and replay feeds) ------------------------------------------------
     def _stop_pump(self) -> None:
         if self._task is not None:
             self._task.cancel()
@@ -119,29 +194,19 @@ class RtspSession:
             log.exception("rtsp session %s on %s: sending failed", self.id, self.key)
 
     def _end(self) -> None:
-        """The feed ended (end of the recordings): say so with a sender report and a BYE."""
+        """The feed ended (end of the recordings, stream stopped): a sender report and a BYE."""
         self.ended = True
         log.info("rtsp session %s on %s: feed ended", self.id, self.key)
         if self._last_ts is not None:
             with contextlib.suppress(ConnectionError, OSError):
                 self._send(1, self._report() + goodbye(self.ssrc))
 
-    def _timestamp(self, pts_90k: int) -> int:
-        if self._pts_offset is None:
-            self._pts_offset = self.rtp_base - pts_90k
-        ts = pts_90k + self._pts_offset
-        if self._last_ts is not None and ts < self._last_ts:      # the source restarted its clock
-            self._pts_offset = self._last_ts + REBASE_STEP - pts_90k
-            ts = self._last_ts + REBASE_STEP
-        self._last_ts = ts
-        return ts
-
     def _send_unit(self, packet: LivePacket) -> None:
         payloads = packet.derived.get("rtp")
         if payloads is None:              # packetized once, shared by every session of the stream
             payloads = packet.derived["rtp"] = codecs.payloads(self.codec, packet.data)
         first = self._last_ts is None
-        ts = self._timestamp(packet.pts_90k)
+        ts = self._last_ts = self.clock.stamp(packet.pts_90k)
         if first:                  # an SR before the first packet lets clients place it in time at once
             self._maybe_report()
         last = len(payloads) - 1
@@ -159,6 +224,7 @@ class RtspSession:
                 self._send(0, data)
         self.frames += 1
 
+    # --- RTCP ---------------------------------------------------------------------------------------
     def _maybe_report(self) -> None:
         now = time.monotonic()
         if self._last_ts is None or now - self._last_sr_s < SR_INTERVAL_S:
