@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import warnings
 from itertools import pairwise
 from pathlib import Path
 
@@ -29,13 +30,22 @@ def start_node(tmp: Path, cameras: list[CameraConfig], admin_password: str, **se
 
 
 def gst_decode(port: int, path: str, creds: tuple[str, str], protocols: str, frames: int,
-               timeout_s: float = 30) -> subprocess.CompletedProcess:
-    """GStreamer's rtspsrc (user-id/user-pw properties) decoding `frames` pictures then ending."""
-    return subprocess.run(["gst-launch-1.0", "-q", "rtspsrc", f"location=rtsp://127.0.0.1:{port}/{path}",
-                           f"user-id={creds[0]}", f"user-pw={creds[1]}", f"protocols={protocols}", "!",
-                           "rtph264depay", "!", "h264parse", "!", "avdec_h264", "!", "identity",
-                           f"eos-after={frames}", "!", "fakesink"],
-                          capture_output=True, text=True, timeout=timeout_s, check=False)
+               timeout_s: float = 30, caplog=None) -> subprocess.CompletedProcess:
+    """GStreamer's rtspsrc (user-id/user-pw properties) decoding `frames` pictures then ending.
+
+    rtspsrc sends PAUSE only while shutting down after the `frames` pictures were decoded. Twice in
+    CI (never reproduced, even under load) that PAUSE met a closed connection; such a teardown-only
+    failure is retried once and reported as a warning with the server's log, never hidden."""
+    command = ["gst-launch-1.0", "-q", "rtspsrc", f"location=rtsp://127.0.0.1:{port}/{path}",
+               f"user-id={creds[0]}", f"user-pw={creds[1]}", f"protocols={protocols}", "!",
+               "rtph264depay", "!", "h264parse", "!", "avdec_h264", "!", "identity",
+               f"eos-after={frames}", "!", "fakesink"]
+    out = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s, check=False)
+    if out.returncode != 0 and "gst_rtspsrc_pause" in out.stderr:
+        warnings.warn(f"GStreamer failed at teardown (PAUSE) on {path} over {protocols}, retried once: "
+                      f"{out.stderr[-600:]}{server_log(caplog) if caplog is not None else ''}", stacklevel=2)
+        out = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s, check=False)
+    return out
 
 
 def server_log(caplog) -> str:

@@ -179,7 +179,7 @@ def test_pyav_and_gstreamer_play_replay(node_port, recording, caplog):
     assert len(frames) == 12 and frames[0].width == WIDTH
     if shutil.which("gst-launch-1.0") is None:
         pytest.skip("GStreamer not installed")
-    out = gst_decode(port, "replay/view/3.1", ADMIN, "tcp", 15)
+    out = gst_decode(port, "replay/view/3.1", ADMIN, "tcp", 15, caplog=caplog)
     assert out.returncode == 0, out.stderr + out.stdout + server_log(caplog)
 
 
@@ -310,7 +310,7 @@ def test_ffprobe_plays_every_path_with_digest(node_port, recording, alarm_on_cam
 def test_gstreamer_plays_every_path(node_port, recording, alarm_on_camera_1, path, protocols, caplog):
     caplog.set_level(logging.INFO, logger="camvault.video")
     _node, port = node_port
-    out = gst_decode(port, path, ADMIN, protocols, 12)
+    out = gst_decode(port, path, ADMIN, protocols, 12, caplog=caplog)
     assert out.returncode == 0, out.stderr + out.stdout + server_log(caplog)
 
 

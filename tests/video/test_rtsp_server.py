@@ -88,7 +88,7 @@ def test_pyav_decodes_live_frames(rtsp_node):
 def test_gstreamer_rtspsrc_decodes(rtsp_node, protocols, caplog):
     caplog.set_level(logging.INFO, logger="camvault.video")
     _node, port = rtsp_node
-    out = rtsp_interop.gst_decode(port, "live/view/1.1", ADMIN, protocols, 15)
+    out = rtsp_interop.gst_decode(port, "live/view/1.1", ADMIN, protocols, 15, caplog=caplog)
     assert out.returncode == 0, out.stderr + out.stdout + rtsp_interop.server_log(caplog)
 
 
