@@ -16,6 +16,7 @@ from camvault.core.tiles import Size
 from camvault.services.alarms import AlarmExpiryWorker, AlarmPolicy, AlarmService
 from camvault.services.audit import AuditService, SystemLogWriter
 from camvault.services.cameras import CameraService, CameraSpec
+from camvault.services.events import EventBus
 from camvault.services.export_jobs import ExportRunner, ExportWorker
 from camvault.services.exports import ExportService
 from camvault.services.ingest import IngestService
@@ -52,10 +53,11 @@ class Camvault:
                                            min_free_bytes=config.storage.min_free_bytes)
         self.ingest = IngestService(self.store, self.clock, default_slice_max_s=rec.slice_max_s,
                                     on_slice=self.recordings.add_slice)
+        self.events = EventBus()
         self.alarms = AlarmService(self.store, self.ingest, self.clock, AlarmPolicy(
             pre_alarm_s=rec.pre_alarm_s, post_alarm_s=rec.post_alarm_s, max_s=rec.alarm_max_s,
             buffer_max_bytes=rec.pre_alarm_max_bytes, slice_max_s=rec.slice_max_s,
-            timezone=config.server.timezone), on_slice=self.recordings.add_slice)
+            timezone=config.server.timezone), on_slice=self.recordings.add_slice, events=self.events)
         self.ingest.add_sink_factory(self.alarms.sinks_for)
         self.live = LiveHub()
         self.ingest.add_sink_factory(self.live.sinks_for, forget=self.live.forget)
@@ -92,12 +94,22 @@ class Camvault:
         self.audit = AuditService(self.store, self.clock)
         self.system_log = SystemLogWriter(self.store)
         self.retention = RetentionWorker(self.recordings, rec.retention_interval_s)
+        # CamTrace part 2 (issue 5), in dependency order; each area replaces its own line
+        self.mosaics = None
+        self.screens = None
+        self.commands = None
+        self.maps = None
+        self.folders = None
+        self.metadata = None
+        self.scenarios = None
         self.services = Services(users=self.users, cameras=self.cameras, recordings=self.recordings,
                                  stills=self.stills, snapshots=self.snapshots, system=self.system,
                                  audit=self.audit, monitoring=self.monitoring, tasks=self.tasks,
                                  exports=self.exports, protection=self.protection, alarms=self.alarms,
                                  ptz=self.ptz, live_view=self.live_view,
-                                 playback=self.playback)
+                                 playback=self.playback, mosaics=self.mosaics, screens=self.screens,
+                                 commands=self.commands, maps=self.maps, folders=self.folders,
+                                 metadata=self.metadata, scenarios=self.scenarios)
 
     def start(self) -> str | None:
         """Bring the node up; returns the generated admin password on a first start without one."""
@@ -127,6 +139,7 @@ class Camvault:
         self.ingest.stop_all()
         self.alarm_expiry.stop()
         self.alarms.close_all()
+        self.events.stop()
         self.system_log.stop()
         self.store.close()
         log.info("camvault stopped")

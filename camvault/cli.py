@@ -1,4 +1,4 @@
-"""The `camvault` command: `run` (the server), `users add|list`."""
+"""The `camvault` command: `run` (the server), `users add|list|grant`."""
 
 from __future__ import annotations
 
@@ -24,6 +24,12 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("--profile", default="consult", choices=["admin", "protection", "monitor", "consult"])
     add.add_argument("--cameras", default="", help="ids of the cameras the user may see, e.g. 1,2")
     users.add_parser("list", help="list users")
+    grant = users.add_parser("grant", help="set a user's rights on a mosaic, map or metadata connector")
+    grant.add_argument("name")
+    grant.add_argument("kind", choices=["mosaic", "map", "connector"])
+    grant.add_argument("key", help="the object's id (mosaic) or uuid (map, connector)")
+    grant.add_argument("actions", help="comma-separated: view,edit (mosaic, map) or insert,consult "
+                                       "(connector); empty removes the right")
     args = parser.parse_args(argv)
     try:
         config, is_demo = load_config(args.config)
@@ -83,6 +89,10 @@ def _users(args, config) -> int:
             user = service.create(args.name, args.password, args.profile, cameras)
             cams = "all" if user.is_admin else ",".join(map(str, sorted(user.rights))) or "none"
             print(f"created user {user.name} ({user.profile.value}), cameras: {cams}")
+        elif args.action == "grant":
+            actions = {a.strip() for a in args.actions.split(",") if a.strip()}
+            service.grant_object(args.name, args.kind, args.key, actions)
+            print(f"{args.name} on {args.kind} {args.key}: {','.join(sorted(actions)) or 'no right'}")
         else:
             for user in service.list():
                 cams = "all" if user.is_admin else ",".join(map(str, sorted(user.rights))) or "-"

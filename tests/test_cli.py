@@ -1,4 +1,4 @@
-"""The `camvault` command: users add/list on the configured database, config errors exit 2."""
+"""The `camvault` command: users add/list/grant on the configured database, config errors exit 2."""
 
 import subprocess
 import sys
@@ -18,6 +18,10 @@ def test_users_add_and_list(tmp_path):
     assert again.returncode == 1 and "already exists" in again.stderr
     listed = run("users", "list", env=env)
     assert "olga\tmonitor" in listed.stdout
+    granted = run("users", "grant", "olga", "map", "6d20a627-d916-41be-835a-865101763ef5", "view,edit", env=env)
+    assert granted.returncode == 0 and "edit,view" in granted.stdout, granted.stderr
+    refused = run("users", "grant", "olga", "map", "m1", "insert", env=env)
+    assert refused.returncode == 1 and "view, edit" in refused.stderr.replace("edit, view", "view, edit")
 
 
 def test_malformed_config_exits_2_naming_file_and_line(tmp_path):

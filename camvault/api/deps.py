@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
@@ -43,6 +43,14 @@ class Services:
     ptz: PtzService
     live_view: LiveViewService
     playback: PlaybackService
+    # CamTrace part 2 (issue 5): each area sets its own line's type when it lands
+    mosaics: Any = None
+    screens: Any = None
+    commands: Any = None
+    maps: Any = None
+    folders: Any = None
+    metadata: Any = None
+    scenarios: Any = None
 
 
 def get_services(request: Request) -> Services:

@@ -103,18 +103,32 @@ class CameraRight:
     ptz: bool = False
 
 
+OBJECT_ACTIONS: dict[str, frozenset[str]] = {
+    "mosaic": frozenset({"view", "edit"}),
+    "map": frozenset({"view", "edit"}),
+    "connector": frozenset({"insert", "consult"}),      # metadata: "Insert metadata", "Metadata consult"
+}
+"""What a user may be given on each kind of object other than cameras."""
+
+
 @dataclass(frozen=True)
 class User:
-    """A camvault user. Admins see every camera; others only those in `rights`."""
+    """A camvault user. Admins see every camera and may do everything; others only what `rights`
+    (per camera) and `objects` ((kind, key) -> actions, see OBJECT_ACTIONS) give them."""
 
     id: int
     name: str
     profile: Profile
     rights: dict[int, CameraRight] = field(default_factory=dict)
+    objects: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
 
     @property
     def is_admin(self) -> bool:
         return self.profile is Profile.ADMIN
+
+    def may(self, kind: str, key: str | int, action: str) -> bool:
+        """Whether the user may do `action` on the object `key` (an id or uuid) of `kind`."""
+        return self.is_admin or action in self.objects.get((kind, str(key)), frozenset())
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ from camvault.core.errors import BadRequest, Forbidden, NotFound
 from camvault.core.model import Camera, Slice, Stream, User
 from camvault.core.motion import MotionSettings, MotionZone
 from camvault.core.rights import can_view
+from camvault.services.events import ALARM_ENDED, ALARM_STARTED, Event, EventBus
 from camvault.services.ingest import IngestService
 from camvault.store.store import Store
 from camvault.video.alarm_recorder import AlarmRecorderSink
@@ -88,8 +89,9 @@ class _CameraAlarms:
 
 class AlarmService:
     def __init__(self, store: Store, ingest: IngestService, clock: Clock, policy: AlarmPolicy, *,
-                 on_slice: Callable[[Slice], object]) -> None:
+                 on_slice: Callable[[Slice], object], events: EventBus | None = None) -> None:
         self._store = store
+        self._events = events
         self._ingest = ingest
         self._clock = clock
         self._policy = policy
@@ -223,6 +225,7 @@ class AlarmService:
             if kind == MOTION:
                 state.motion_alarm_id = alarm.id
         log.info("camera %s: alarm %s raised: %s", camera_id, alarm.id, alarm.description)
+        self._publish(ALARM_STARTED, camera_id, alarm, time_ms)
         return alarm
 
     def _end_locked(self, camera_id: int, state: _CameraAlarms, alarm_ids: list[int], at_ms: int) -> None:
@@ -235,6 +238,14 @@ class AlarmService:
         if not state.active and state.recorder is not None:
             state.recorder.release(at_ms + round(self._policy.post_alarm_s * 1000))
         log.info("camera %s: alarm(s) %s ended", camera_id, ", ".join(str(a.alarm.id) for a in ended))
+        for a in ended:
+            self._publish(ALARM_ENDED, camera_id, a.alarm, at_ms)
+
+    def _publish(self, kind: str, camera_id: int, alarm: Alarm, at_ms: int) -> None:
+        """Tell the event bus (queued: its handlers never run under this service's lock)."""
+        if self._events is not None:
+            self._events.publish(Event(kind, at_ms, (camera_id,), alarm.kind,
+                                       {"alarmId": alarm.id, "description": alarm.description}))
 
     def _on_motion(self, camera_id: int, started: bool, at_ms: int, picture: Image.Image | None) -> None:
         """Motion start/end from a detect stream's sink (its ingest thread)."""

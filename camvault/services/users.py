@@ -24,7 +24,7 @@ from camvault.core.errors import (
     NotFound,
     Unauthorized,
 )
-from camvault.core.model import CameraRight, Profile, User
+from camvault.core.model import OBJECT_ACTIONS, CameraRight, Profile, User
 from camvault.core.timefmt import parse_iso_ms
 from camvault.store.users import UserRepo
 
@@ -117,6 +117,26 @@ class UserService:
             raise NotFound(f"No user {name!r}", key="unknown_user")
         self._set_rights(user.id, rights)
         return self._repo.get(user.id)
+
+    def grant_object(self, name: str, kind: str, key: str | int, actions: set[str] | frozenset[str]) -> User:
+        """Set what a user may do on one mosaic, map or metadata connector (empty: nothing)."""
+        user = self._repo.get_by_name(name)
+        if user is None:
+            raise NotFound(f"No user {name!r}", key="unknown_user")
+        allowed = OBJECT_ACTIONS.get(kind)
+        if allowed is None or not set(actions) <= allowed:
+            raise BadRequest(f"Rights on a {kind!r} are among: {', '.join(sorted(allowed or ()))}",
+                             key="invalid_object_right")
+        with self._lock:
+            self._users.pop(user.id, None)
+        self._repo.set_object_right(user.id, kind, str(key), frozenset(actions))
+        return self._repo.get(user.id)
+
+    def forget_object(self, kind: str, key: str | int) -> None:
+        """Drop every user's rights on an object that was deleted."""
+        with self._lock:
+            self._users.clear()
+        self._repo.drop_object(kind, str(key))
 
     def _user(self, user_id: int) -> User | None:
         now = self._clock.monotonic_s()

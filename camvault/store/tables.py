@@ -99,6 +99,14 @@ camera_rights = Table(
     Column("ptz", Boolean, nullable=False, default=False),
 )
 
+object_rights = Table(
+    "object_rights", metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("kind", String(20), primary_key=True),            # mosaic, map, connector (core.model.OBJECT_ACTIONS)
+    Column("object_key", String(64), primary_key=True),      # the object's id or uuid
+    Column("actions", String(100), nullable=False),          # comma-separated, e.g. "view,edit"
+)
+
 camera_connections = Table(
     "camera_connections", metadata,
     Column("id", ID_TYPE, primary_key=True, autoincrement=True),

@@ -1,4 +1,4 @@
-"""User rows, password hashes and per-camera rights <-> `core.model.User`."""
+"""User rows, password hashes, per-camera rights and object rights <-> `core.model.User`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, delete, insert, select, update
 
 from camvault.core.model import CameraRight, Profile, User
-from camvault.store.tables import camera_rights, cameras, users
+from camvault.store.tables import camera_rights, cameras, object_rights, users
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,8 @@ class UserRepo:
             if row is None:
                 return None
             rights = conn.execute(select(camera_rights).where(camera_rights.c.user_id == user_id)).mappings().all()
-        return _user(row, rights)
+            objects = conn.execute(select(object_rights).where(object_rights.c.user_id == user_id)).mappings().all()
+        return _user(row, rights, objects)
 
     def get_by_name(self, name: str) -> User | None:
         with self._engine.connect() as conn:
@@ -66,7 +67,9 @@ class UserRepo:
         with self._engine.connect() as conn:
             rows = conn.execute(select(users).order_by(users.c.id)).mappings().all()
             rights = conn.execute(select(camera_rights)).mappings().all()
-        return [_user(r, [x for x in rights if x["user_id"] == r["id"]]) for r in rows]
+            objects = conn.execute(select(object_rights)).mappings().all()
+        return [_user(r, [x for x in rights if x["user_id"] == r["id"]], [x for x in objects if x["user_id"] == r["id"]])
+                for r in rows]
 
     def set_rights(self, user_id: int, rights: list[CameraRight]) -> None:
         """Replace the user's per-camera rights; LookupError names cameras that do not exist."""
@@ -81,6 +84,23 @@ class UserRepo:
                                                           records=r.records, ptz=r.ptz))
 
 
-def _user(row, rights) -> User:
+    def set_object_right(self, user_id: int, kind: str, key: str, actions: frozenset[str]) -> None:
+        """Set what the user may do on one object (no actions: remove the right)."""
+        where = ((object_rights.c.user_id == user_id) & (object_rights.c.kind == kind)
+                 & (object_rights.c.object_key == key))
+        with self._engine.begin() as conn:
+            conn.execute(delete(object_rights).where(where))
+            if actions:
+                conn.execute(insert(object_rights).values(user_id=user_id, kind=kind, object_key=key,
+                                                          actions=",".join(sorted(actions))))
+
+    def drop_object(self, kind: str, key: str) -> None:
+        """Forget every user's rights on an object (it was deleted)."""
+        with self._engine.begin() as conn:
+            conn.execute(delete(object_rights).where((object_rights.c.kind == kind) & (object_rights.c.object_key == key)))
+
+
+def _user(row, rights, objects=()) -> User:
     return User(id=row["id"], name=row["name"], profile=Profile(row["profile"]),
-                rights={r["camera_id"]: CameraRight(r["camera_id"], r["live"], r["records"], r["ptz"]) for r in rights})
+                rights={r["camera_id"]: CameraRight(r["camera_id"], r["live"], r["records"], r["ptz"]) for r in rights},
+                objects={(o["kind"], o["object_key"]): frozenset(o["actions"].split(",")) for o in objects})

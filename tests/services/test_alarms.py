@@ -14,6 +14,7 @@ from camvault.core.errors import BadRequest, Forbidden, NotFound
 from camvault.core.model import Camera, CameraRight, Profile, Stream, User
 from camvault.core.motion import MotionSettings
 from camvault.services.alarms import AlarmPolicy, AlarmService
+from camvault.services.events import ALARM_ENDED, ALARM_STARTED, EventBus
 from camvault.services.ingest import IngestService
 from camvault.core.alarms import AlarmFilter
 from camvault.store.store import Store
@@ -43,10 +44,11 @@ def store(database_url, tmp_path):
     s.close()
 
 
-def alarm_service(store, clock, **policy):
+def alarm_service(store, clock, events=None, **policy):
     ingest = IngestService(store, clock, default_slice_max_s=60, on_slice=store.slices.insert)
     defaults = {"pre_alarm_s": 2, "post_alarm_s": 1, "max_s": 60, "timezone": "Europe/Paris"}
-    return AlarmService(store, ingest, clock, AlarmPolicy(**{**defaults, **policy}), on_slice=store.slices.insert)
+    return AlarmService(store, ingest, clock, AlarmPolicy(**{**defaults, **policy}), on_slice=store.slices.insert,
+                        events=events)
 
 
 class Stream_:
@@ -176,3 +178,16 @@ def test_a_camera_may_override_the_pre_alarm(store, override_s, expected_pre_s):
     gop_ms = 1000
     assert alarm.time_ms - expected_pre_s * 1000 - gop_ms < alarm.record_ms <= alarm.time_ms - expected_pre_s * 1000
     assert alarm.snapshot is None, "the stream is not live in ingest: no live picture"
+
+
+def test_alarm_start_and_end_are_published(store):
+    bus, seen = EventBus(), []
+    bus.subscribe(seen.append)
+    alarms = alarm_service(store, FakeClock(START_MS), events=bus)
+    admin = User(1, "admin", Profile.ADMIN)
+    alarm = alarms.trigger(admin, [2], "door")[0]
+    alarms.untrigger(admin, [2])
+    assert bus.wait_idle()
+    assert [(e.kind, e.camera_ids, e.data["alarmId"], e.at_ms) for e in seen] == [
+        (ALARM_STARTED, (2,), alarm.id, START_MS), (ALARM_ENDED, (2,), alarm.id, START_MS)]
+    bus.stop()

@@ -4,6 +4,7 @@ a key without a translation keeps its English message."""
 
 from __future__ import annotations
 
+from camvault.api.camtrace.messages import area_catalogs
 from camvault.core.errors import DomainError
 
 LANGUAGES = ("en", "fr", "de", "es", "it", "nl")
@@ -448,6 +449,9 @@ CATALOG: dict[str, dict[str, str]] = {
                        "it": "Un mosaico ha al massimo {limit} telecamere",
                        "nl": "Een mozaïek heeft hoogstens {limit} camera's"},
 }
+
+for _area in area_catalogs():           # one module per area in api/camtrace/messages/
+    CATALOG.update(_area)
 
 
 def language(accept_language: str | None) -> str:

@@ -1,0 +1,20 @@
+"""Folders, their items, and sort criteria.
+
+Revision ID: 0013
+"""
+
+import sqlalchemy as sa  # noqa: F401  (used once the tables are written)
+from alembic import op  # noqa: F401
+
+revision = "0013"
+down_revision = "0012"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass            # placeholder: the tables of this area come with its code
+
+
+def downgrade() -> None:
+    pass
