@@ -64,7 +64,7 @@ class ExportRunner:
         self._volumes = volumes
         self._tasks = tasks
         self._concat = concat
-        self._queue: queue.Queue[int] = queue.Queue()
+        self._queue: queue.Queue[int | None] = queue.Queue()
         self._lock = threading.Lock()
         self._pinned: dict[int, frozenset[int]] = {}
         self._cancelled: set[int] = set()
@@ -92,6 +92,8 @@ class ExportRunner:
             export_id = self._queue.get(timeout=timeout_s)
         except queue.Empty:
             return False
+        if export_id is None:                 # `wake`: the worker is stopping
+            return False
         try:
             self.run(export_id, stop)
         except Exception:
@@ -103,6 +105,10 @@ class ExportRunner:
                 self._pinned.pop(export_id, None)
                 self._cancelled.discard(export_id)
         return True
+
+    def wake(self) -> None:
+        """End a `run_next` waiting for a job now (the worker stops)."""
+        self._queue.put(None)
 
     def run(self, export_id: int, stop: threading.Event) -> None:
         export = self._store.exports.get(export_id)
@@ -195,5 +201,6 @@ class ExportWorker:
 
     def stop(self) -> None:
         self._stop.set()
+        self._runner.wake()
         if self._thread is not None:
             self._thread.join(30)
