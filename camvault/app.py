@@ -16,16 +16,25 @@ from camvault.core.tiles import Size
 from camvault.services.alarms import AlarmExpiryWorker, AlarmPolicy, AlarmService
 from camvault.services.audit import AuditService, SystemLogWriter
 from camvault.services.cameras import CameraService, CameraSpec
+from camvault.services.commands import CommandService
 from camvault.services.events import EventBus
 from camvault.services.export_jobs import ExportRunner, ExportWorker
 from camvault.services.exports import ExportService
+from camvault.services.folders import FolderService
 from camvault.services.ingest import IngestService
 from camvault.services.live_view import LiveViewService
+from camvault.services.maps import MapService
+from camvault.services.metadata import MetadataService
+from camvault.services.metadata_connectors import ConnectorService
 from camvault.services.monitoring import MonitoringService
+from camvault.services.mosaics import MosaicService
 from camvault.services.playback import PlaybackService, PlaybackSettings
 from camvault.services.protection import ProtectionService
 from camvault.services.ptz import PtzService, onvif_settings
 from camvault.services.recordings import RecordingService, RetentionWorker
+from camvault.services.scenario_actions import ScenarioActions
+from camvault.services.scenarios import ScenarioService
+from camvault.services.screens import ScreenService, ScreenSpec
 from camvault.services.snapshots import SnapshotService
 from camvault.services.stills import StillService
 from camvault.services.system import SystemService
@@ -94,14 +103,19 @@ class Camvault:
         self.audit = AuditService(self.store, self.clock)
         self.system_log = SystemLogWriter(self.store)
         self.retention = RetentionWorker(self.recordings, rec.retention_interval_s)
-        # CamTrace part 2 (issue 5), in dependency order; each area replaces its own line
-        self.mosaics = None
-        self.screens = None
-        self.commands = None
-        self.maps = None
-        self.folders = None
-        self.metadata = None
-        self.scenarios = None
+        # CamTrace part 2, in dependency order
+        self.mosaics = MosaicService(self.store, self.users, self.cameras, self.live_view, self.clock)
+        self.screens = ScreenService(self.store, self.cameras, mosaics=self.mosaics)
+        self.commands = CommandService(self.store, self.clock)
+        self.maps = MapService(self.store, self.users, self.clock,
+                               licensed=lambda: self.monitoring.has_module("maps"))
+        self.folders = FolderService(self.store)
+        self.metadata = MetadataService(self.store, ConnectorService(
+            self.store, self.users, self.clock, source_limit=self.monitoring.max_metadata_sources),
+            self.alarms, self.events, self.clock)
+        self.scenarios = ScenarioService(
+            self.store, self.clock, self.events, ScenarioActions(self.alarms, self.commands, lambda: self.screens),
+            timezone_name=config.server.timezone, from_config=[s.to_scenario() for s in config.scenarios])
         self.services = Services(users=self.users, cameras=self.cameras, recordings=self.recordings,
                                  stills=self.stills, snapshots=self.snapshots, system=self.system,
                                  audit=self.audit, monitoring=self.monitoring, tasks=self.tasks,
@@ -119,6 +133,7 @@ class Camvault:
         self.monitoring.ensure_licence()
         generated = self.users.ensure_admin(self._admin_password)
         self.cameras.sync_config([CameraSpec.from_config(c) for c in self.config.cameras], seed_only=self.is_demo)
+        self.screens.sync_config([ScreenSpec.from_config(s) for s in self.config.screens])
         self.tasks.abort_unfinished()
         self.exports.recover()
         self.tasks.note_repair(self.recordings.reconcile())
@@ -126,6 +141,8 @@ class Camvault:
         self.cameras.start_all()
         self.retention.start()
         self.export_worker.start()
+        self.commands.start()
+        self.scenarios.start()
         self.rtsp.start()
         log.info("camvault started: data in %s", self.config.storage.data_dir.resolve())
         return generated
@@ -134,6 +151,8 @@ class Camvault:
         self.rtsp.stop()
         self.mjpeg.close_all()
         self.ptz.stop()
+        self.scenarios.stop()
+        self.commands.stop()
         self.export_worker.stop()
         self.retention.stop()
         self.ingest.stop_all()

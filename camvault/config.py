@@ -15,6 +15,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from camvault.config_scenarios import ScenarioList
+
 Role = Literal["rrecord", "arecord", "detect", "mosaic", "index"]
 
 
@@ -158,6 +160,14 @@ class CameraConfig(Strict):
         return self
 
 
+class ScreenConfig(Strict):
+    id: int = Field(ge=1, description="CamTrace passive screen id, stable across restarts.")
+    num: int = Field(ge=0, description="Screen number (`num`), unique among screens.")
+    name: str = Field(min_length=1, description="Screen name.")
+    host: str = Field("", description="Address of the machine that drives the screen (informative).")
+    display_code: int | None = Field(None, ge=0, description="CamTrace `displayCode`, a number (informative).")
+
+
 class Config(Strict):
     server: ServerConfig = Field(default_factory=ServerConfig, description="Network and identity.")
     storage: StorageConfig = Field(default_factory=StorageConfig, description="Where media lives.")
@@ -166,6 +176,20 @@ class Config(Strict):
     live: LiveConfig = Field(default_factory=LiveConfig, description="Live, delayed and MJPEG views.")
     cameras: list[CameraConfig] = Field(default_factory=list, description="Cameras defined by this file "
                                         "(read-only through the API).")
+    scenarios: ScenarioList = Field(default_factory=list, description="Scenarios (rules) defined by this "
+                                    "file, applied at every start (read-only through the API but for ignore).")
+
+    screens: list[ScreenConfig] = Field(default_factory=list, description="Passive screens defined by this "
+                                        "file (not deletable through the API; what they show is set by the API).")
+
+    @model_validator(mode="after")
+    def _unique_screens(self) -> "Config":
+        for what in ("id", "num"):
+            values = [getattr(s, what) for s in self.screens]
+            repeated = sorted({v for v in values if values.count(v) > 1})
+            if repeated:
+                raise ValueError(f"screen {what}s must be unique, repeated: {repeated}")
+        return self
 
     @model_validator(mode="after")
     def _unique_camera_ids(self) -> "Config":

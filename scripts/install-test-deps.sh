@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system tools the tests use as independent peers: ffmpeg/ffprobe, GStreamer (an RTSP
-# server camvault did not write, with its Python bindings for Debian's system python3) and PostgreSQL.
+# server camvault did not write, with its Python bindings for Debian's system python3), PostgreSQL
+# and Chromium (headless, for the passive-screen page).
 # Only installs what is missing; needs root (or sudo) and Debian's package registry.
 set -euo pipefail
 need=()
@@ -14,6 +15,8 @@ gst-inspect-1.0 h264parse >/dev/null 2>&1 || need+=(gstreamer1.0-plugins-bad)
 gst-inspect-1.0 avdec_h265 >/dev/null 2>&1 || need+=(gstreamer1.0-libav)
 # VLC as an RTSP client (tests/support/vlc.py; Debian's VLC has no live555: it plays rtsp:// via avformat)
 command -v cvlc >/dev/null || need+=(vlc-bin vlc-plugin-base)
+# Headless Chromium for browser tests (Playwright drives /usr/bin/chromium; no browser download)
+command -v chromium >/dev/null || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 if ((${#need[@]})); then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo

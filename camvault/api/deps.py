@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
 
 from camvault.services.alarms import AlarmService
 from camvault.services.audit import AuditService
 from camvault.services.cameras import CameraService
+from camvault.services.commands import CommandService
 from camvault.services.exports import ExportService
+from camvault.services.folders import FolderService
 from camvault.services.live_view import LiveViewService
-from camvault.services.playback import PlaybackService
+from camvault.services.maps import MapService
+from camvault.services.metadata import MetadataService
 from camvault.services.monitoring import MonitoringService
+from camvault.services.mosaics import MosaicService
+from camvault.services.playback import PlaybackService
 from camvault.services.protection import ProtectionService
 from camvault.services.ptz import PtzService
 from camvault.services.recordings import RecordingService
+from camvault.services.scenarios import ScenarioService
+from camvault.services.screens import ScreenService
 from camvault.services.snapshots import SnapshotService
 from camvault.services.stills import StillService
 from camvault.services.system import SystemService
@@ -43,14 +50,13 @@ class Services:
     ptz: PtzService
     live_view: LiveViewService
     playback: PlaybackService
-    # CamTrace part 2 (issue 5): each area sets its own line's type when it lands
-    mosaics: Any = None
-    screens: Any = None
-    commands: Any = None
-    maps: Any = None
-    folders: Any = None
-    metadata: Any = None
-    scenarios: Any = None
+    mosaics: MosaicService
+    screens: ScreenService
+    commands: CommandService
+    maps: MapService
+    folders: FolderService
+    metadata: MetadataService
+    scenarios: ScenarioService
 
 
 def get_services(request: Request) -> Services:

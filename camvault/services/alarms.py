@@ -129,12 +129,15 @@ class AlarmService:
         return sink
 
     # --- external triggers ----------------------------------------------------------------------
-    def trigger(self, user: User, camera_ids: list[int], alarm_type: str | None) -> list[Alarm]:
-        """Raise an alarm on each camera (all checked first: NotFound/Forbidden)."""
+    def trigger(self, user: User, camera_ids: list[int], alarm_type: str | None, *,
+                duration_s: float | None = None) -> list[Alarm]:
+        """Raise an alarm on each camera (all checked first: NotFound/Forbidden). It ends on
+        untrigger or after `duration_s` (default: the policy's `max_s`); a scenario's forced
+        recording is such an alarm with its own duration."""
         label = _label(alarm_type)
         cameras = self._cameras_for(user, camera_ids)
         now_ms = self._clock.now_ms()
-        deadline_ms = now_ms + round(self._policy.max_s * 1000)
+        deadline_ms = now_ms + round((self._policy.max_s if duration_s is None else duration_s) * 1000)
         return [self._raise(c.id, TRIGGER, label, now_ms, self._live_picture(c), deadline_ms) for c in cameras]
 
     def untrigger(self, user: User, camera_ids: list[int]) -> int:
@@ -197,8 +200,8 @@ class AlarmService:
             for camera_id, state in self._cameras.items():
                 due = [a.alarm.id for a in state.active.due(now_ms)]
                 if due:
-                    log.info("camera %s: %d alarm(s) ended after %.0f s without untrigger", camera_id, len(due),
-                             self._policy.max_s)
+                    log.info("camera %s: %d alarm(s) ended at their deadline without untrigger", camera_id,
+                             len(due))
                     self._end_locked(camera_id, state, due, now_ms)
                     ended += len(due)
         return ended

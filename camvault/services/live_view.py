@@ -10,8 +10,10 @@ mosaic back.
 The answer is a view: checked now (blocking: call it off the event loop), watched later with
 `async with view.watching() as viewer` on the event loop that streams it, so pipeline resources
 are only taken while a viewer actually reads. `LiveView` shares pipelines between viewers;
-`FeedView` decodes a private `Feed` (replay, alarm view) for one viewer. Qualities are JPEG
-qualities 1..100 (higher = better, larger); sizes in pixels.
+`FeedView` decodes a private `Feed` (replay, alarm view) for one viewer; `ProgramView` follows a
+mosaic whose content changes over time (a CamTrace group's cycle and overrides), moving from one
+shared mosaic pipeline to the next. Qualities are JPEG qualities 1..100 (higher = better, larger);
+sizes in pixels.
 """
 
 from __future__ import annotations
@@ -22,14 +24,15 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from camvault.core.errors import BadRequest, Forbidden, NotFound
-from camvault.core.model import User
+from camvault.core.model import Stream, User
 from camvault.core.rights import can_play_live
-from camvault.core.tiles import Size, cells, tile_stream
+from camvault.core.tiles import Cell, Size, cells, chosen_stream
 from camvault.services.cameras import CameraService, CameraView
 from camvault.video.feeds import Feed
 from camvault.video.live import LiveHub
 from camvault.video.mjpeg.feed import decoded_feed
 from camvault.video.mjpeg.hub import Lease, MjpegHub, StreamRef
+from camvault.video.mjpeg.program import Composition, ProgramViewer
 from camvault.video.mjpeg.viewer import FrameViewer
 
 log = logging.getLogger(__name__)
@@ -78,6 +81,24 @@ class FeedView:
                 yield viewer
 
 
+@dataclass(frozen=True)
+class ProgramView:
+    """A mosaic whose content changes over time (see `video.mjpeg.program`): `plan()` says what to
+    show now (None: nothing any more), `resolve(plan)` (blocking) which streams in which cells."""
+
+    label: str
+    quality: int
+    canvas: Size
+    plan: Callable[[], object]
+    resolve: Callable[[object], Composition]
+    _open: Callable[[Composition], Lease]
+
+    @asynccontextmanager
+    async def watching(self) -> AsyncIterator[ProgramViewer]:
+        async with ProgramViewer(self.plan, self.resolve, self._open, self.quality) as viewer:
+            yield viewer
+
+
 class LiveViewService:
     def __init__(self, cameras: CameraService, live: LiveHub, hub: MjpegHub, *, mosaic_size: Size) -> None:
         self._cameras = cameras
@@ -117,22 +138,33 @@ class LiveViewService:
         label = "mosaic " + ",".join(map(str, camera_ids))
         return LiveView(label, quality, tuple(tiles), lambda: self.hub.acquire_mosaic(tiles, canvas, quality))
 
+    def program_view(self, label: str, quality: int, size: Size | None, plan: Callable[[], object],
+                     resolve: Callable[[object, Size], Composition]) -> ProgramView:
+        """A mosaic that follows `plan` (see `ProgramView`); `resolve` gets the plan and the canvas."""
+        _check_quality(quality)
+        canvas = _checked_size(size) if size is not None else self.mosaic_size
+
+        def open_mosaic(c: Composition) -> Lease:
+            return self.hub.acquire_mosaic(list(c.tiles), canvas, quality, list(c.cells))
+        return ProgramView(label, quality, canvas, plan, lambda p: resolve(p, canvas), open_mosaic)
+
     def feed_view(self, feed: Feed, quality: int, label: str) -> FeedView:
         """MJPEG of a feed the caller opened (and checked rights for), e.g. a last-alarm replay."""
         _check_quality(quality)
         return FeedView(label, quality, feed, self.hub.max_fps)
 
     @staticmethod
-    def _tile_ref(view: CameraView, box: Size) -> StreamRef | None:
-        candidates = []
-        for stream in view.camera.streams:
-            if stream.ignored or stream.on_demand:
-                continue
-            state = view.states.get(stream.stream_id)
-            width, height = (state.width, state.height) if state and state.width else (stream.width, stream.height)
-            candidates.append((stream, Size(width, height) if width and height else None))
-        stream = tile_stream(candidates, box)
+    def _tile_ref(view: CameraView, box: Size, stream_id: int | None = None,
+                  quality: int | None = None) -> StreamRef | None:
+        """The pulled stream of the camera that feeds a tile of `box` (`core.tiles.chosen_stream`:
+        the asked quality or stream if any, else the lowest quality that covers the tile)."""
+        stream = chosen_stream(stream_candidates(view), box, stream_id=stream_id, quality=quality)
         return (view.camera.id, stream.stream_id) if stream is not None else None
+
+    def cell_ref(self, view: CameraView, cell: Cell, stream_id: int | None = None,
+                 quality: int | None = None) -> StreamRef | None:
+        """The stream shown in a mosaic cell (`_tile_ref`); None: the camera has no stream to show."""
+        return self._tile_ref(view, cell.size, stream_id, quality)
 
 
 def _require_live(user: User, camera_id: int) -> None:
@@ -149,3 +181,16 @@ def _checked_size(size: Size) -> Size:
     if not (MIN_SIDE_PX <= size.width_px <= MAX_SIDE_PX and MIN_SIDE_PX <= size.height_px <= MAX_SIDE_PX):
         raise BadRequest(f"A mosaic is {MIN_SIDE_PX} to {MAX_SIDE_PX} pixels wide and high", key="invalid_size")
     return Size(size.width_px // 2 * 2, size.height_px // 2 * 2)
+
+
+def stream_candidates(view: CameraView) -> list[tuple[Stream, Size | None]]:
+    """The camera's streams that can be pulled for live view, each with its picture size (as
+    measured by ingest, else as configured; None if unknown)."""
+    candidates = []
+    for stream in view.camera.streams:
+        if stream.ignored or stream.on_demand:
+            continue
+        state = view.states.get(stream.stream_id)
+        width, height = (state.width, state.height) if state and state.width else (stream.width, stream.height)
+        candidates.append((stream, Size(width, height) if width and height else None))
+    return candidates

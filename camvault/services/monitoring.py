@@ -79,11 +79,17 @@ class MonitoringService:
         require_profile(user, Profile.MONITOR)
         content = self._file.read() or {}
         return {**content, "license_valid": self._is_valid(content),
-                "current_video_sources": len(self._store.cameras.list()), "current_metadata_sources": 0}
+                "current_video_sources": len(self._store.cameras.list()),
+                "current_metadata_sources": self._store.metadata_connectors.count()}
 
     def max_video_sources(self) -> int | None:
         content = self._file.read()
         return content.get("max_video_sources") if content and self._is_valid(content) else None
+
+    def max_metadata_sources(self) -> int | None:
+        """The licence's metadata connector limit (None without a valid licence)."""
+        content = self._file.read()
+        return content.get("max_metadata_sources") if content and self._is_valid(content) else None
 
     def has_module(self, module: str) -> bool:
         content = self._file.read() or {}

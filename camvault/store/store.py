@@ -6,16 +6,24 @@ from pathlib import Path
 
 from camvault.store.alarms import AlarmRepo, AlarmSettingsRepo
 from camvault.store.cameras import CameraRepo
+from camvault.store.commands import CommandRepo
 from camvault.store.connections import ConnectionRepo
 from camvault.store.db import make_engine, migrate
 from camvault.store.exports import ExportRepo
+from camvault.store.folders import FolderRepo
 from camvault.store.logs import SystemLogRepo, UserActionRepo
+from camvault.store.maps import MapRepo
 from camvault.store.media import MediaStore
+from camvault.store.metadata import ConnectorRepo, MetadataEventRepo
+from camvault.store.mosaics import MosaicRepo
 from camvault.store.precords import ProtectedRangeRepo
 from camvault.store.ptz import PtzRepo
+from camvault.store.scenarios import ScenarioRepo
+from camvault.store.screens import ScreenRepo
 from camvault.store.settings import SettingsRepo
 from camvault.store.slices import SliceRepo
 from camvault.store.snapshots import SnapshotRepo
+from camvault.store.sort_criteria import SortCriterionRepo
 from camvault.store.tasks import TaskRepo
 from camvault.store.users import UserRepo
 
@@ -33,6 +41,8 @@ class Store:
         self.alarms = AlarmRepo(self.engine)
         self.alarm_settings = AlarmSettingsRepo(self.engine)
         self.snapshots = SnapshotRepo(self.engine)
+        self.mosaics = MosaicRepo(self.engine)
+        self.screens = ScreenRepo(self.engine)
         self.settings = SettingsRepo(self.engine)
         self.user_actions = UserActionRepo(self.engine)
         self.system_logs = SystemLogRepo(self.engine)
@@ -40,6 +50,13 @@ class Store:
         self.exports = ExportRepo(self.engine)
         self.precords = ProtectedRangeRepo(self.engine)
         self.ptz = PtzRepo(self.engine)
+        self.metadata_connectors = ConnectorRepo(self.engine)
+        self.metadata_events = MetadataEventRepo(self.engine)
+        self.folders = FolderRepo(self.engine)
+        self.sort_criteria = SortCriterionRepo(self.engine)
+        self.maps = MapRepo(self.engine)
+        self.commands = CommandRepo(self.engine)
+        self.scenarios = ScenarioRepo(self.engine)
 
     def open(self) -> None:
         migrate(self.engine)

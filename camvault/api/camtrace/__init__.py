@@ -12,16 +12,26 @@ from fastapi.responses import JSONResponse, Response
 from camvault.api.camtrace import (
     alarms,
     cameras,
+    devices,
     exports,
+    exturls,
+    folders,
     logs,
+    maps,
+    metadata,
     monitoring,
+    mosaics,
     precords,
     ptz,
     push,
     reference,
+    scenarios,
+    screen_view,
+    screens,
     servers,
     slices,
     snapshots,
+    sort_criteria,
     tasks,
     users,
 )
@@ -29,9 +39,9 @@ from camvault.api.camtrace.i18n import translate
 from camvault.core.errors import DomainError, Unauthorized
 
 PREFIXES = ("/api/v1.2", "/api/v1")
-PUSH_PREFIXES = ("/live/", "/m", "/r")
-"""The PUSH HTTP video services at the server root (`/live/view/X.Y`, `/m?ids=`, `/r?id=`): their
-errors have the CamTrace shape too."""
+PUSH_PREFIXES = ("/live/", "/m", "/r", "/screens/")
+"""The PUSH HTTP video services at the server root (`/live/view/X.Y`, `/m?ids=`, `/r?id=`) and the
+passive screens' pages (`/screens/<id>/view`, `/events`): their errors have the CamTrace shape too."""
 
 
 def shape_error(request: Request, exc: DomainError) -> Response:
@@ -41,7 +51,8 @@ def shape_error(request: Request, exc: DomainError) -> Response:
 
 
 MODULES = (servers, users, logs, slices, snapshots, reference, exports, precords, tasks, alarms, ptz, monitoring,
-           push, cameras)
+           exturls, scenarios, maps, devices, metadata, mosaics,
+           screens, screen_view, folders, sort_criteria, push, cameras)
 """Adapters in matching order: fixed paths such as /cameras/connections must come before
 /cameras/{camera_id}, so `cameras` stays last."""
 

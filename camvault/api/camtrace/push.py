@@ -1,6 +1,7 @@
 """CamTrace PUSH HTTP (MJPEG) video, at the root of the HTTP server (not under /api/v1.2):
 `GET /live/view/<X.Y>` (one stream), `GET /m?ids=<camera ids>&compr=<1..99>` (a mosaic composed
-server-side) and `GET /r?id=<camera>` (the camera's last alarm replayed in a loop, its `rpStream`).
+server-side; extension: `/m?group=<mosaic id>`, a stored mosaic following its cycle) and
+`GET /r?id=<camera>` (the camera's last alarm replayed in a loop, its `rpStream`).
 Choices where the document is silent: docs/ref/camtrace.md "PUSH HTTP (MJPEG)".
 
 Answers are `multipart/x-mixed-replace; boundary=camvaultframe`, one part per picture
@@ -20,11 +21,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from camvault.api.camtrace.auth import PushUser
+from camvault.api.camtrace.mosaics import group_id
 from camvault.api.deps import ServicesDep
 from camvault.core.errors import BadRequest, NotFound
-from camvault.video.feeds import FeedUnavailable
 from camvault.core.tiles import Size
-from camvault.services.live_view import FeedView, LiveView
+from camvault.services.live_view import FeedView, LiveView, ProgramView
+from camvault.video.feeds import FeedUnavailable
 
 router = APIRouter()
 MOUNT = ""
@@ -53,12 +55,16 @@ def live_view(stream_key: str, request: Request, services: ServicesDep, user: Pu
 
 @router.get("/m")
 def mosaic(request: Request, services: ServicesDep, user: PushUser) -> StreamingResponse:
-    ids = _ids(request.query_params.get("ids", ""))
     width, height = _int_arg(request, "width"), _int_arg(request, "height")
     size = None
     if width is not None or height is not None:
         default = services.live_view.mosaic_size
         size = Size(width or default.width_px, height or default.height_px)
+    group = request.query_params.get("group")
+    if group is not None:           # a stored mosaic (CamTrace group), following its cycle: extension
+        view = services.mosaics.view(user, group_id(group), jpeg_quality(_compr(request)), size)
+        return _multipart(view)
+    ids = _ids(request.query_params.get("ids", ""))
     view = services.live_view.mosaic_view(user, ids, jpeg_quality(_compr(request)), size)
     return _multipart(view)
 
@@ -78,13 +84,13 @@ async def last_alarm(request: Request, services: ServicesDep, user: PushUser) ->
     return _multipart(services.live_view.feed_view(feed, quality, f"last alarm {camera_id[0]}"))
 
 
-def _multipart(view: LiveView | FeedView) -> StreamingResponse:
+def _multipart(view: LiveView | FeedView | ProgramView) -> StreamingResponse:
     """The multipart answer of a view (any object with `quality` and an async `watching()`)."""
     return StreamingResponse(_parts(view), media_type=f"multipart/x-mixed-replace; boundary={BOUNDARY}",
                              headers=HEADERS)
 
 
-async def _parts(view: LiveView | FeedView) -> AsyncIterator[bytes]:
+async def _parts(view: LiveView | FeedView | ProgramView) -> AsyncIterator[bytes]:
     """One multipart part per frame until the view ends or the client leaves (cancellation)."""
     async with view.watching() as viewer:
         while (frame := await viewer.next()) is not None:

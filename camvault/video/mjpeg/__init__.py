@@ -12,4 +12,6 @@ size and JPEG-encoded once per quality, whatever the number of viewers.
 - `hub`: `MjpegHub`, the registry of running pipelines: made by the first viewer, stopped a grace
   period after the last one left.
 - `viewer`: `FrameViewer`, the asyncio side: waits for the next frame without polling.
+- `program`: `ProgramViewer`, a viewer that follows a mosaic whose content changes over time (a
+  CamTrace group's cycle and overrides), moving from one shared mosaic pipeline to the next.
 """

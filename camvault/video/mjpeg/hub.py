@@ -1,5 +1,5 @@
 """The registry of running MJPEG pipelines: one decode pipeline per (stream, output box), one mosaic
-pipeline per (tiles, canvas, quality), each shared by all its viewers.
+pipeline per (tiles, canvas, quality, cells), each shared by all its viewers.
 
 `acquire_*` returns a `Lease` on the pipeline's board, making and starting the pipeline for its
 first viewer; `Lease.release()` gives it back (idempotent). A pipeline whose last lease was
@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from camvault.core.tiles import Size, cells
+from camvault.core.tiles import Cell, Size, cells
 from camvault.video.live import LiveHub
 from camvault.video.mjpeg.frames import FrameBoard
 from camvault.video.mjpeg.sources import LiveSubscription
@@ -78,9 +78,12 @@ class MjpegHub:
         key = ("stream", camera_id, stream_id, box)
         return self._acquire(key, lambda keep, on_exit: self._decode_worker(key, keep, on_exit))
 
-    def acquire_mosaic(self, tiles: list[StreamRef | None], canvas: Size, quality: int) -> Lease:
-        """`tiles` (None: a camera without a stream, drawn "no video") composed in a grid on `canvas`."""
-        key = ("mosaic", tuple(tiles), canvas, quality)
+    def acquire_mosaic(self, tiles: list[StreamRef | None], canvas: Size, quality: int,
+                       layout: list[Cell] | None = None) -> Lease:
+        """`tiles` (None: a camera without a stream, drawn "no video") composed on `canvas`, each in
+        its cell of `layout` (None: an equal grid, `core.tiles.cells`); the rest of the canvas is black."""
+        layout = tuple(layout) if layout is not None else tuple(cells(len(tiles), canvas))
+        key = ("mosaic", tuple(tiles), canvas, quality, layout)
         return self._acquire(key, lambda keep, on_exit: self._mosaic_worker(key, keep, on_exit))
 
     def _acquire(self, key: tuple, make: Callable) -> Lease:
@@ -127,17 +130,17 @@ class MjpegHub:
                             keep_running=keep, on_exit=on_exit, no_video_s=self.no_video_s)
 
     def _mosaic_worker(self, key: tuple, keep, on_exit) -> MosaicWorker:
-        _, tiles, canvas, quality = key
+        _, tiles, canvas, quality, layout = key
         self.mosaics_started += 1
-        layout = cells(len(tiles), canvas)
-        leases = {ref: self.acquire_stream(ref[0], ref[1], layout[0].size) for ref in set(tiles) if ref is not None}
+        wanted = {(ref, cell.size) for ref, cell in zip(tiles, layout) if ref is not None}
+        leases = {(ref, size): self.acquire_stream(ref[0], ref[1], size) for ref, size in wanted}
 
         def exited() -> None:
             for lease in leases.values():
                 lease.release()
             on_exit()
-        boards = [leases[ref].board if ref is not None else None for ref in tiles]
-        return MosaicWorker(boards, layout, canvas, quality, FrameBoard(_label(key)), max_fps=self.max_fps,
+        boards = [leases[(ref, cell.size)].board if ref is not None else None for ref, cell in zip(tiles, layout)]
+        return MosaicWorker(boards, list(layout), canvas, quality, FrameBoard(_label(key)), max_fps=self.max_fps,
                             label=_label(key), keep_running=keep, on_exit=exited)
 
     # --- monitoring and shutdown -----------------------------------------------------------------
