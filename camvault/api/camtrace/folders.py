@@ -23,7 +23,7 @@ from camvault.api.camtrace.folder_json import (
 from camvault.api.camtrace.query import optional_bool
 from camvault.api.deps import ServicesDep
 from camvault.core.errors import BadRequest
-from camvault.store.folders import KEEP
+from camvault.services.folders import KEEP
 
 router = APIRouter()
 
