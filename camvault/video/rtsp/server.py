@@ -91,6 +91,8 @@ class RtspServer:
             while True:
                 request = await self._read_request(reader, owned)
                 if request is None:
+                    log.info("rtsp connection from %s closed by the client (%d session(s))", peer[0],
+                             sum(1 for s in owned if s in self.sessions))
                     break
                 try:
                     status, headers, body = await self._dispatch(request, writer, owned)
