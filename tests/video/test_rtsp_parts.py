@@ -1,16 +1,19 @@
 """The pure parts of the RTSP service: request parsing, Transport negotiation, Basic and Digest
 (against RFC 2617's own worked example), SDP parameter sets, H.264 RTP packetization (RFC 6184)
-checked by reassembling FU-A fragments, RTP/RTCP packet layout, and the live fan-out's queues."""
+checked by reassembling FU-A fragments, RTP/RTCP packet layout, the live fan-out's queues, and a
+fault in one request answered 500 without dropping the connection."""
 
 from __future__ import annotations
 
 import base64
+import socket
 import struct
 import threading
 
 import av
 import pytest
 
+from camvault.core.model import Profile, User
 from camvault.video.feeds import PlayRange
 from camvault.video.live import LivePacket, LiveStream, Subscriber
 from camvault.video.rtsp import h264
@@ -24,8 +27,9 @@ from camvault.video.rtsp.protocol import (
     response,
 )
 from camvault.video.rtsp.rtp import rtp_packet, sender_report
-from camvault.video.rtsp.server import stream_key
+from camvault.video.rtsp.server import RtspWorker, stream_key
 from camvault.video.sources import open_source
+from tests.support.server import free_port
 
 
 def test_parse_request_and_response():
@@ -141,3 +145,22 @@ def test_slow_subscriber_skips_to_next_keyframe_without_blocking_others():
     assert slow.skips == 2 and slow.pop_all() == []
     late = live.subscribe(lambda: None)                 # a newcomer starts at the latest keyframe
     assert [p.pts_90k for p in late.pop_all()] == [i * 9000 for i in range(6, 12)]
+
+
+def test_a_fault_in_one_request_answers_500_and_keeps_the_connection():
+    def broken_feed(_user, _kind, _camera_id, _stream_id):
+        raise RuntimeError("a bug in the playback service")
+
+    admin = User(1, "admin", Profile.ADMIN)
+    port = free_port()
+    worker = RtspWorker(broken_feed, lambda _name, _pw: admin, lambda _name, _check: admin, "127.0.0.1", port)
+    worker.start()
+    auth = "Authorization: Basic " + base64.b64encode(b"admin:pw").decode()
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+            s.sendall(f"DESCRIBE rtsp://127.0.0.1:{port}/1.1 RTSP/1.0\r\nCSeq: 2\r\n{auth}\r\n\r\n".encode())
+            assert s.recv(4096).startswith(b"RTSP/1.0 500 ")
+            s.sendall(f"OPTIONS rtsp://127.0.0.1:{port}/1.1 RTSP/1.0\r\nCSeq: 3\r\n\r\n".encode())
+            assert s.recv(4096).startswith(b"RTSP/1.0 200 OK\r\nCSeq: 3")      # same connection, still served
+    finally:
+        worker.stop()
