@@ -116,6 +116,8 @@ class Camvault:
         self.scenarios = ScenarioService(
             self.store, self.clock, self.events, ScenarioActions(self.alarms, self.commands, lambda: self.screens),
             timezone_name=config.server.timezone, from_config=[s.to_scenario() for s in config.scenarios])
+        # issue 6, OAK streams: sensors (self.sensors) assembled here
+        # issue 6, Bandit sessions: media (self.bandit) assembled here
         self.services = Services(users=self.users, cameras=self.cameras, recordings=self.recordings,
                                  stills=self.stills, snapshots=self.snapshots, system=self.system,
                                  audit=self.audit, monitoring=self.monitoring, tasks=self.tasks,

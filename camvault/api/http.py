@@ -38,5 +38,7 @@ def build_http_app(node: Camvault, *, announce=print) -> FastAPI:
     shapers.register(camtrace.PUSH_PREFIXES, camtrace.shape_error)
     shapers.install(app)
     camtrace.include(app)
+    # issue 6, OAK streams: oak.include(app) here
+    # issue 6, Bandit sessions: bandit.include(app) here
     install_jsonp(app, camtrace.PREFIXES)
     return app

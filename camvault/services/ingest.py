@@ -12,6 +12,7 @@ from typing import Callable
 
 from camvault.core.clock import Clock
 from camvault.core.model import Camera, ConnectionEvent, Slice, Stream
+from camvault.core.sensors import ControlsView
 from camvault.store.store import Store
 from camvault.video.ingest import IngestWorker, PacketSink, StreamState
 from camvault.video.recorder import SliceRecorder
@@ -33,6 +34,7 @@ class IngestService:
         self._sink_factories: list[Callable[[Camera, Stream], list[PacketSink]]] = []
         self._forget_hooks: list[Callable[[int], None]] = []
         self._ptz_for: Callable[[Camera], PtzView | None] = lambda _camera: None
+        self._controls_for: Callable[[Camera, Stream], ControlsView | None] = lambda _camera, _stream: None
         self._lock = threading.Lock()
 
     def add_sink_factory(self, factory: Callable[[Camera, Stream], list[PacketSink]],
@@ -48,6 +50,11 @@ class IngestService:
         """Where each camera points (its PTZ controller, or None): synthetic streams frame their
         scene with it. Set at assembly, before any camera starts."""
         self._ptz_for = ptz_for
+
+    def set_controls_lookup(self, controls_for: Callable[[Camera, Stream], ControlsView | None]) -> None:
+        """Each stream's sensor controls (or None): synthetic streams apply them in their image
+        pipeline. Set at assembly, before any camera starts."""
+        self._controls_for = controls_for
 
     def apply(self, camera: Camera) -> None:
         """(Re)start the camera's streams to match its definition; stops them if it is disabled."""
@@ -115,7 +122,7 @@ class IngestService:
 
     def _build(self, camera: Camera, stream: Stream) -> tuple[IngestWorker, SliceRecorder | None]:
         source = open_source(stream.source, label=camera.name, transport=camera.transport,
-                             ptz=self._ptz_for(camera))
+                             ptz=self._ptz_for(camera), controls=self._controls_for(camera, stream))
         keeper = self._keyframes.setdefault((camera.id, stream.stream_id), LatestKeyframe())
         recorder = None
         if "rrecord" in stream.roles:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from camvault.core.sensors import ControlsView
+
 from camvault.video.sources.base import Source, SourceError, SourceSession, StreamInfo
 from camvault.video.sources.file import FileSource
 from camvault.video.sources.rtsp import RtspSource
@@ -16,16 +18,18 @@ from camvault.video.sources.synthetic import PtzView, SyntheticSource
 SCHEMES = ("rtsp", "rtsps", "file", "synthetic")
 
 
-def open_source(url: str, *, label: str = "", transport: str = "tcp", ptz: PtzView | None = None) -> Source:
+def open_source(url: str, *, label: str = "", transport: str = "tcp", ptz: PtzView | None = None,
+                controls: ControlsView | None = None) -> Source:
     """The source for `url`; `label` is burned into synthetic pictures (the camera name), `ptz`
-    frames them (the camera's PTZ controller; other schemes ignore it)."""
+    frames them (the camera's PTZ controller) and `controls` (the stream's sensor controls) are
+    applied in their image pipeline; other schemes ignore both."""
     scheme = urlsplit(url).scheme.lower()
     if scheme in ("rtsp", "rtsps"):
         return RtspSource(url, transport=transport)
     if scheme == "file":
         return FileSource(url)
     if scheme == "synthetic":
-        return SyntheticSource(url, label=label, ptz=ptz)
+        return SyntheticSource(url, label=label, ptz=ptz, controls=controls)
     raise SourceError(f"unsupported source scheme {scheme!r} (use one of {', '.join(SCHEMES)})")
 
 

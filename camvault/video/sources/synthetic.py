@@ -27,6 +27,7 @@ from urllib.parse import parse_qs, urlsplit
 import av
 
 from camvault.core.ptz import HOME, PtzPosition
+from camvault.core.sensors import ControlsView
 from camvault.video.sources.base import SourceError, StreamInfo
 from camvault.video.sources.scene import SceneRenderer
 
@@ -72,10 +73,12 @@ class PtzView(Protocol):
 
 
 class SyntheticSource:
-    def __init__(self, url: str, *, label: str = "", ptz: PtzView | None = None) -> None:
+    def __init__(self, url: str, *, label: str = "", ptz: PtzView | None = None,
+                 controls: ControlsView | None = None) -> None:
         self.url = url
         self.label = label
         self.ptz = ptz
+        self.controls = controls
         self.params = parse_params(url)
         self.codec = parse_codec(url)
 
