@@ -34,6 +34,27 @@ class SensorKind(str, Enum):
     DEPTH = "depth"
 
 
+STEREO_RIG_SENSORS: dict[str, SensorKind] = {
+    "CAM_A": SensorKind.COLOR, "CAM_B": SensorKind.MONO, "CAM_C": SensorKind.MONO, "DEPTH_B_C": SensorKind.DEPTH,
+}
+"""The streams of camvault's synthetic stereo camera (`synthetic://stereo?sensor=NAME&...`): a colour
+centre view, two horizontally offset mono views (B left, C right) and their depth map."""
+
+COLOR_RESOLUTIONS: dict[str, tuple[int, int]] = {
+    "THE_720_P": (1280, 720), "THE_800_P": (1280, 800), "THE_1080_P": (1920, 1080), "THE_1200_P": (1920, 1200),
+    "THE_1352X1012": (1352, 1012), "THE_1440X1080": (1440, 1080), "THE_2024X1520": (2024, 1520),
+    "THE_5_MP": (2592, 1944), "THE_4_K": (3840, 2160), "THE_4000X3000": (4000, 3000), "THE_12_MP": (4056, 3040),
+    "THE_13_MP": (4208, 3120), "THE_5312X6000": (5312, 6000), "THE_48_MP": (8000, 6000),
+}
+"""Pixel size of each `ColorCameraResolution` (width, height)."""
+
+MONO_RESOLUTIONS: dict[str, tuple[int, int]] = {
+    "THE_400_P": (640, 400), "THE_480_P": (640, 480), "THE_720_P": (1280, 720), "THE_800_P": (1280, 800),
+    "THE_1200_P": (1920, 1200),
+}
+"""Pixel size of each `MonoCameraResolution` (width, height)."""
+
+
 def is_sensor_name(name: str) -> bool:
     """Whether `name` is a stream name of the OAK model (`CAM_A`, `DEPTH_B_C`, ...)."""
     return bool(_SENSOR_RE.match(name))
@@ -147,7 +168,6 @@ CONTROL_RANGES: dict[str, tuple[float, float]] = {
     "exposure_time": (1, 33000),
     "sensitivity_iso": (100, 5000),
     "auto_exposure_compensation": (-9, 9),
-    "auto_exposure_limit": (1, 33000),
     "contrast": (-10, 10),
     "brightness": (-10, 10),
     "saturation": (-10, 10),
@@ -155,8 +175,10 @@ CONTROL_RANGES: dict[str, tuple[float, float]] = {
     "luma_denoise": (0, 4),
     "manual_whitebalance": (1000, 12000),
 }
-"""Inclusive ranges of the numeric controls, as the OpenAPI gives them (`auto_exposure_limit` has
-none there; camvault keeps it within the exposure range)."""
+"""Inclusive ranges of the numeric controls, as the OpenAPI gives them. `auto_exposure_limit` has
+none there: any integer is taken, and the image pipeline clamps it to the exposure range."""
+
+INTEGER_CONTROLS = frozenset({*CONTROL_RANGES, "auto_exposure_limit"})
 
 FOCUS_RANGE = (0.0, 1.0)
 
@@ -185,10 +207,11 @@ def merge_control(current: SensorControl, update: dict[str, Any]) -> SensorContr
 
 
 def _checked(name: str, value: Any) -> Any:
-    if name in CONTROL_RANGES:
-        low, high = CONTROL_RANGES[name]
+    if name in INTEGER_CONTROLS:
+        low, high = CONTROL_RANGES.get(name, (float("-inf"), float("inf")))
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ValueError(f"{name} must be an integer between {low:g} and {high:g}")
+            raise ValueError(f"{name} must be an integer" + (f" between {low:g} and {high:g}"
+                                                             if name in CONTROL_RANGES else ""))
     elif not isinstance(value, bool):
         raise ValueError(f"{name} must be true or false")
     return value
