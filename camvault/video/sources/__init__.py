@@ -1,7 +1,9 @@
 """Camera sources chosen by URL scheme behind one small interface (`Source.open` -> `SourceSession`).
 
 rtsp:// and rtsps:// (PyAV demux), file:// (a media file looped at real-time pace) and
-synthetic:// (camvault's own H.264 test camera).
+synthetic:// (camvault's own H.264/H.265 test cameras: `synthetic://?...` the classic PTZ camera,
+`synthetic://stereo?sensor=CAM_A|CAM_B|CAM_C|DEPTH_B_C&...` one stream of the synthetic stereo
+camera, whose sensor controls change its pictures; see `synthetic`).
 """
 
 from __future__ import annotations

@@ -1,12 +1,20 @@
-"""synthetic:// — camvault's built-in test camera: real H.264 (libx264 ultrafast/zerolatency) or
+"""synthetic:// — camvault's built-in test cameras: real H.264 (libx264 ultrafast/zerolatency) or
 H.265 (`codec=h265`: libx265 ultrafast/zerolatency, one frame thread, no look-ahead).
+
+Two cameras, chosen by the URL's host:
+- `synthetic://?...` (no host): the classic camera (`scene.SceneRenderer`): a gradient world with a
+  grid and a moving box, framed by PTZ, tinted per camera; it ignores sensor controls.
+- `synthetic://stereo?sensor=NAME&...`: one stream of the synthetic stereo camera (`stereo`):
+  `sensor` is CAM_A (colour, the default), CAM_B or CAM_C (mono) or DEPTH_B_C (stereo depth, grey);
+  its sensor controls run through the image pipeline every frame; no PTZ, no `hue`.
+Any other host, or an unknown sensor, is a `SourceError`.
 
 Query parameters: codec (h264 or h265/hevc, default h264), width, height (even, default
 1280x720), fps (default 25), bitrate (bit/s, default 2000000), gop (frames between keyframes,
-default = fps), motion (1/0, default 1), realtime (1/0, default 1: 0 produces frames as fast as
-they encode, for tests and benchmarks), hue (0..359: the picture's tint as an angle in the U/V
-plane, e.g. 0 blue, 90 red, 180 yellow-green, 270 green-cyan; default -1: a tint derived from the
-camera name).
+default = fps), motion (1/0, default 1; 0 on the stereo camera freezes its moving panel),
+realtime (1/0, default 1: 0 produces frames as fast as they encode, for tests and benchmarks),
+hue (0..359: the picture's tint as an angle in the U/V plane, e.g. 0 blue, 90 red, 180
+yellow-green, 270 green-cyan; default -1: a tint derived from the camera name; classic camera only).
 Frames are produced at real-time pace; the parameter sets (SPS/PPS, VPS/SPS/PPS for H.265) are
 repeated in-band on each keyframe, as most cameras do, so a recorder can start on any keyframe.
 
@@ -25,15 +33,18 @@ from typing import Iterator, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 import av
+import numpy as np
 
 from camvault.core.ptz import HOME, PtzPosition
-from camvault.core.sensors import ControlsView
+from camvault.core.sensors import STEREO_RIG_SENSORS, ControlsView
 from camvault.video.sources.base import SourceError, StreamInfo
 from camvault.video.sources.scene import SceneRenderer
+from camvault.video.sources.stereo import DEFAULT_SENSOR, StereoPicture
 
 TIME_BASE = Fraction(1, 90000)
 CODECS = {"h264": "h264", "h265": "hevc", "hevc": "hevc"}      # codec= value -> ffmpeg's codec name
 _ENCODERS = {"h264": "libx264", "hevc": "libx265"}
+CAMERAS = ("", "stereo")                                        # URL host -> which synthetic camera
 
 
 def parse_codec(url: str) -> str:
@@ -44,10 +55,33 @@ def parse_codec(url: str) -> str:
     return CODECS[name]
 
 
+def parse_camera(url: str) -> str:
+    """Which synthetic camera a URL names: "" (the classic one) or "stereo"."""
+    host = urlsplit(url).hostname or ""
+    if host not in CAMERAS:
+        raise SourceError(f"unknown synthetic camera {host!r} (use synthetic://?... or synthetic://stereo?...)")
+    return host
+
+
+def parse_sensor(url: str) -> str | None:
+    """The stereo camera's sensor a URL asks for (CAM_A unless `sensor=`); None for the classic camera."""
+    if parse_camera(url) != "stereo":
+        return None
+    name = parse_qs(urlsplit(url).query).get("sensor", [DEFAULT_SENSOR])[-1]
+    if name not in STEREO_RIG_SENSORS:
+        raise SourceError(f"the synthetic stereo camera has no sensor {name!r} (use one of "
+                          f"{', '.join(STEREO_RIG_SENSORS)})")
+    return name
+
+
 def parse_params(url: str) -> dict[str, int]:
-    query = {k: v[-1] for k, v in parse_qs(urlsplit(url).query).items() if k != "codec"}
+    stereo = parse_camera(url) == "stereo"
+    query = {k: v[-1] for k, v in parse_qs(urlsplit(url).query).items()
+             if k != "codec" and not (stereo and k == "sensor")}
     known = {"width": 1280, "height": 720, "fps": 25, "bitrate": 2_000_000, "gop": 0, "motion": 1, "realtime": 1,
              "hue": -1}
+    if stereo:
+        del known["hue"]
     unknown = sorted(set(query) - set(known))
     if unknown:
         raise SourceError(f"unknown synthetic parameter(s): {', '.join(unknown)}")
@@ -61,7 +95,7 @@ def parse_params(url: str) -> dict[str, int]:
         raise SourceError("synthetic width/height must be even, 16..7680 x 16..4320")
     if not 1 <= params["fps"] <= 120 or params["bitrate"] < 10_000 or params["gop"] < 1:
         raise SourceError("synthetic fps must be 1..120, bitrate >= 10000, gop >= 1")
-    if not -1 <= params["hue"] <= 359:
+    if not -1 <= params.get("hue", -1) <= 359:
         raise SourceError("synthetic hue must be 0..359 (or -1: from the camera name)")
     return params
 
@@ -70,6 +104,27 @@ class PtzView(Protocol):
     """Where the camera points now (thread-safe)."""
 
     def position(self) -> PtzPosition: ...
+
+
+class Picture(Protocol):
+    """Draws a synthetic camera's frames (on the session's thread)."""
+
+    def render(self, epoch_ms: int, frame_index: int) -> np.ndarray:
+        """The frame for this wall-clock time and index: a yuv420p buffer (h*3/2 x w, uint8)."""
+        ...
+
+
+class _ClassicPicture:
+    """The classic camera's scene, framed by the camera's PTZ position read once per frame."""
+
+    def __init__(self, params: dict[str, int], label: str, ptz: PtzView | None) -> None:
+        self._ptz = ptz
+        self._scene = SceneRenderer(params["width"], params["height"], label, motion=bool(params["motion"]),
+                                    hue_deg=params["hue"] if params["hue"] >= 0 else None)
+
+    def render(self, epoch_ms: int, frame_index: int) -> np.ndarray:
+        position = self._ptz.position() if self._ptz is not None else HOME
+        return self._scene.render(epoch_ms, frame_index, position)
 
 
 class SyntheticSource:
@@ -81,20 +136,25 @@ class SyntheticSource:
         self.controls = controls
         self.params = parse_params(url)
         self.codec = parse_codec(url)
+        self.sensor = parse_sensor(url)
 
     def open(self, stop: threading.Event) -> "SyntheticSession":
-        return SyntheticSession(self.params, self.label, stop, self.ptz, self.codec)
+        return SyntheticSession(self.params, self._picture(), stop, self.codec)
+
+    def _picture(self) -> Picture:
+        if self.sensor is None:
+            return _ClassicPicture(self.params, self.label, self.ptz)
+        return StereoPicture(self.sensor, self.params["width"], self.params["height"], self.label, self.controls,
+                             motion=bool(self.params["motion"]))
 
 
 class SyntheticSession:
-    def __init__(self, params: dict[str, int], label: str, stop: threading.Event,
-                 ptz: PtzView | None = None, codec: str = "h264") -> None:
+    def __init__(self, params: dict[str, int], picture: Picture, stop: threading.Event,
+                 codec: str = "h264") -> None:
         self._p = params
         self._stop = stop
-        self._ptz = ptz
+        self._picture = picture
         self.info = StreamInfo(codec, params["width"], params["height"], float(params["fps"]), TIME_BASE)
-        self._scene = SceneRenderer(params["width"], params["height"], label, motion=bool(params["motion"]),
-                                    hue_deg=params["hue"] if params["hue"] >= 0 else None)
         self._encoder = _encoder(params, codec)
 
     def packets(self) -> Iterator[av.Packet]:
@@ -113,8 +173,7 @@ class SyntheticSession:
                     due_s = start_s + index / fps
             elif self._stop.is_set():
                 return
-            position = self._ptz.position() if self._ptz is not None else HOME
-            buffer = self._scene.render(time.time_ns() // 1_000_000, index, position)
+            buffer = self._picture.render(time.time_ns() // 1_000_000, index)
             frame = av.VideoFrame.from_numpy_buffer(buffer, format="yuv420p")
             frame.pts = round((due_s - start_s) * 90000)
             frame.time_base = TIME_BASE
