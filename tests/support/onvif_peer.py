@@ -9,6 +9,16 @@ checks the UsernameToken digest against the configured password (answering a SOA
 `fields` flattens the body element's descendants to `{"Velocity/PanTilt": {"x": "0.5", ...}, ...}`
 (attributes, and text under the key "text").
 
+Imaging (ver20): the peer has one video source; `imaging_options` (what `GetOptions` announces: a
+setting left out is one the device does not have), `move_options` (`GetMoveOptions`) and
+`imaging_settings` (the current settings, returned by `GetImagingSettings` and replaced by each
+`SetImagingSettings`) are nested dicts rendered in schema order (a tuple is a `FloatRange`, a list a
+repeated element). `SetImagingSettings` is refused (`ter:InvalidArgVal`) when a value lies outside
+its announced range or mode list, or names a setting the options lack, and when `refuse_imaging` is
+set; `Move` needs the focus in MANUAL mode and a position inside the absolute range (it is kept in
+`focus_position`). `profile_video_source=False` leaves the source out of the profile, so a client
+must ask `GetVideoSources`.
+
 Thread-safe to read `requests` while it serves (a lock guards the list). `start()` / `stop()`.
 """
 
@@ -25,10 +35,32 @@ SOAP = "http://www.w3.org/2003/05/soap-envelope"
 WSSE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
 WSU = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
 NS = {"device": "http://www.onvif.org/ver10/device/wsdl", "media": "http://www.onvif.org/ver10/media/wsdl",
-      "ptz": "http://www.onvif.org/ver20/ptz/wsdl"}
-PATHS = {"device": "device_service", "media": "media", "ptz": "ptz"}
+      "ptz": "http://www.onvif.org/ver20/ptz/wsdl", "imaging": "http://www.onvif.org/ver20/imaging/wsdl"}
+PATHS = {"device": "device_service", "media": "media", "ptz": "ptz", "imaging": "imaging"}
 """Where each service is served, under /onvif/ (device_service is the fixed ONVIF device address)."""
 SCHEMA = "http://www.onvif.org/ver10/schema"
+
+
+def default_imaging_options() -> dict:
+    """A typical fixed dome: 0..100 picture levels, exposure and gain ranges, manual white balance
+    gains 0..255, auto or manual focus."""
+    return {"Brightness": (0.0, 100.0), "ColorSaturation": (0.0, 100.0), "Contrast": (0.0, 100.0),
+            "Exposure": {"Mode": ["AUTO", "MANUAL"], "MaxExposureTime": (100.0, 40000.0),
+                         "ExposureTime": (10.0, 40000.0), "Gain": (0.0, 36.0)},
+            "Focus": {"AutoFocusModes": ["AUTO", "MANUAL"]},
+            "WhiteBalance": {"Mode": ["AUTO", "MANUAL"], "YrGain": (0.0, 255.0), "YbGain": (0.0, 255.0)}}
+
+
+def default_move_options() -> dict:
+    return {"Absolute": {"Position": (0.0, 1000.0), "Speed": (0.1, 1.0)}}
+
+
+def default_imaging_settings() -> dict:
+    return {"Brightness": "50", "ColorSaturation": "50", "Contrast": "50",
+            "Exposure": {"Mode": "AUTO", "MinExposureTime": "100", "MaxExposureTime": "33000", "MinGain": "0",
+                         "MaxGain": "36", "ExposureTime": "10000", "Gain": "0"},
+            "Focus": {"AutoFocusMode": "AUTO"}, "IrCutFilter": "AUTO", "Sharpness": "60",
+            "WhiteBalance": {"Mode": "AUTO", "CrGain": "128", "CbGain": "128"}}
 
 
 @dataclass(frozen=True)
@@ -46,6 +78,13 @@ class OnvifPeer:
     profile_token: str = "profile_1"
     position: tuple[float, float, float] = (0.0, 0.0, 0.0)
     requests: list[Request] = field(default_factory=list)
+    video_source_token: str = "video_source_1"
+    profile_video_source: bool = True
+    imaging_options: dict = field(default_factory=default_imaging_options)
+    move_options: dict = field(default_factory=default_move_options)
+    imaging_settings: dict = field(default_factory=default_imaging_settings)
+    focus_position: float | None = None
+    refuse_imaging: bool = False
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -110,7 +149,10 @@ class OnvifPeer:
         handler = getattr(self, f"_{service}_{operation}", None)
         if handler is None:
             return 400, _fault(f"unsupported operation {operation}", "ter:ActionNotSupported")
-        return 200, _envelope(handler(element))
+        try:
+            return 200, _envelope(handler(element))
+        except _Refused as exc:
+            return 400, _fault(str(exc), exc.subcode)
 
     def _check_token(self, root: ET.Element) -> str | None:
         token = root.find(f".//{{{WSSE}}}UsernameToken")
@@ -133,9 +175,18 @@ class OnvifPeer:
                f'</tds:GetServicesResponse>'
 
     def _media_GetProfiles(self, _el) -> str:
+        source = f'<tt:VideoSourceConfiguration token="vsc_1"><tt:Name>vsc</tt:Name><tt:UseCount>1</tt:UseCount>' \
+                 f'<tt:SourceToken>{self.video_source_token}</tt:SourceToken>' \
+                 f'<tt:Bounds x="0" y="0" width="1920" height="1080"/></tt:VideoSourceConfiguration>'
         return f'<trt:GetProfilesResponse xmlns:trt="{NS["media"]}" xmlns:tt="{SCHEMA}">' \
-               f'<trt:Profiles token="{self.profile_token}" fixed="true"><tt:Name>main</tt:Name></trt:Profiles>' \
-               f'</trt:GetProfilesResponse>'
+               f'<trt:Profiles token="{self.profile_token}" fixed="true"><tt:Name>main</tt:Name>' \
+               f'{source if self.profile_video_source else ""}</trt:Profiles></trt:GetProfilesResponse>'
+
+    def _media_GetVideoSources(self, _el) -> str:
+        return f'<trt:GetVideoSourcesResponse xmlns:trt="{NS["media"]}" xmlns:tt="{SCHEMA}">' \
+               f'<trt:VideoSources token="{self.video_source_token}"><tt:Framerate>25</tt:Framerate>' \
+               f'<tt:Resolution><tt:Width>1920</tt:Width><tt:Height>1080</tt:Height></tt:Resolution>' \
+               f'</trt:VideoSources></trt:GetVideoSourcesResponse>'
 
     def _ptz_GetStatus(self, _el) -> str:
         pan, tilt, zoom = self.position
@@ -160,6 +211,103 @@ class OnvifPeer:
 
     def _ptz_GotoPreset(self, _el) -> str:
         return self._ptz_empty("GotoPreset")
+
+    # --- imaging ----------------------------------------------------------------------------------
+    def _imaging_answer(self, operation: str, inner: str = "") -> str:
+        return f'<timg:{operation}Response xmlns:timg="{NS["imaging"]}" xmlns:tt="{SCHEMA}">{inner}' \
+               f'</timg:{operation}Response>'
+
+    def _imaging_GetOptions(self, element) -> str:
+        self._check_source(element)
+        return self._imaging_answer("GetOptions", f"<timg:ImagingOptions>{_render(self.imaging_options)}"
+                                                  f"</timg:ImagingOptions>")
+
+    def _imaging_GetMoveOptions(self, element) -> str:
+        self._check_source(element)
+        return self._imaging_answer("GetMoveOptions", f"<timg:MoveOptions>{_render(self.move_options)}"
+                                                      f"</timg:MoveOptions>")
+
+    def _imaging_GetImagingSettings(self, element) -> str:
+        self._check_source(element)
+        with self._lock:
+            settings = _render(self.imaging_settings)
+        return self._imaging_answer("GetImagingSettings", f"<timg:ImagingSettings>{settings}</timg:ImagingSettings>")
+
+    def _imaging_SetImagingSettings(self, element) -> str:
+        self._check_source(element)
+        settings = _parse(element.find(f"{{{NS['imaging']}}}ImagingSettings"))
+        problem = "the device refuses" if self.refuse_imaging else _outside(settings, self.imaging_options)
+        if problem:
+            raise _Refused(f"SetImagingSettings: {problem}")
+        with self._lock:
+            self.imaging_settings = settings
+        return self._imaging_answer("SetImagingSettings")
+
+    def _imaging_Move(self, element) -> str:
+        self._check_source(element)
+        position = float(element.findtext(f"{{{NS['imaging']}}}Focus/{{{SCHEMA}}}Absolute/{{{SCHEMA}}}Position"))
+        low, high = self.move_options.get("Absolute", {}).get("Position", (1.0, 0.0))
+        with self._lock:
+            mode = self.imaging_settings.get("Focus", {}).get("AutoFocusMode")
+            if mode != "MANUAL" or not low <= position <= high:
+                raise _Refused(f"Move: position {position} (range {low}..{high}) with focus {mode}")
+            self.focus_position = position
+        return self._imaging_answer("Move")
+
+    def _check_source(self, element) -> None:
+        token = element.findtext(f"{{{NS['imaging']}}}VideoSourceToken")
+        if token != self.video_source_token:
+            raise _Refused(f"no video source {token!r}", "ter:NoSource")
+
+
+class _Refused(Exception):
+    """A request the peer answers with a SOAP fault (HTTP 400)."""
+
+    def __init__(self, reason: str, subcode: str = "ter:InvalidArgVal") -> None:
+        super().__init__(reason)
+        self.subcode = subcode
+
+
+def _render(value: dict) -> str:
+    """Nested dict -> `tt:` elements in the dict's order (tuple: FloatRange, list: repeated element)."""
+    parts = []
+    for name, entry in value.items():
+        for item in entry if isinstance(entry, list) else [entry]:
+            if isinstance(item, tuple):
+                inner = f"<tt:Min>{item[0]}</tt:Min><tt:Max>{item[1]}</tt:Max>"
+            else:
+                inner = _render(item) if isinstance(item, dict) else str(item)
+            parts.append(f"<tt:{name}>{inner}</tt:{name}>")
+    return "".join(parts)
+
+
+def _parse(element: ET.Element) -> dict:
+    """The inverse of `_render` for settings (no repeated elements): leaves as text."""
+    return {child.tag.split("}")[-1]: _parse(child) if len(child) else (child.text or "").strip() for child in element}
+
+
+_OPTION_NAMES = {"AutoFocusMode": "AutoFocusModes", "CrGain": "YrGain", "CbGain": "YbGain"}
+_UNCHECKED = {"IrCutFilter", "Sharpness", "Extension"}
+
+
+def _outside(settings: dict, options: dict, where: str = "") -> str | None:
+    """The first setting `options` does not allow: a value outside its range or mode list, or a
+    top-level setting the device lacks (nested values without an option are not checked)."""
+    for name, value in settings.items():
+        option = options.get(_OPTION_NAMES.get(name, name))
+        if option is None:
+            if where or name in _UNCHECKED:
+                continue
+            return f"{name} is not supported"
+        if isinstance(value, dict):
+            problem = _outside(value, option, f"{where}{name}/")
+        elif isinstance(option, list):
+            problem = None if value in option else f"{where}{name} {value} not in {option}"
+        else:
+            problem = None if option[0] <= float(value) <= option[1] else f"{where}{name} {value} outside {option}"
+        if problem:
+            return problem
+    return None
 
 
 def _flatten(element: ET.Element) -> dict[str, dict[str, str]]:
