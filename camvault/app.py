@@ -15,6 +15,7 @@ from camvault.core.clock import Clock, SystemClock
 from camvault.core.tiles import Size
 from camvault.services.alarms import AlarmExpiryWorker, AlarmPolicy, AlarmService
 from camvault.services.audit import AuditService, SystemLogWriter
+from camvault.services.bandit import BanditService
 from camvault.services.cameras import CameraService, CameraSpec
 from camvault.services.commands import CommandService
 from camvault.services.events import EventBus
@@ -35,11 +36,14 @@ from camvault.services.recordings import RecordingService, RetentionWorker
 from camvault.services.scenario_actions import ScenarioActions
 from camvault.services.scenarios import ScenarioService
 from camvault.services.screens import ScreenService, ScreenSpec
+from camvault.services.sensor_controls import SensorControls
+from camvault.services.sensors import SensorService
 from camvault.services.snapshots import SnapshotService
 from camvault.services.stills import StillService
 from camvault.services.system import SystemService
 from camvault.services.tasks import TaskService
 from camvault.services.users import UserService
+from camvault.store.bandit import BanditQueries
 from camvault.store.export_volumes import ExportVolumes
 from camvault.store.store import Store
 from camvault.video.live import LiveHub
@@ -116,8 +120,13 @@ class Camvault:
         self.scenarios = ScenarioService(
             self.store, self.clock, self.events, ScenarioActions(self.alarms, self.commands, lambda: self.screens),
             timezone_name=config.server.timezone, from_config=[s.to_scenario() for s in config.scenarios])
-        # issue 6, OAK streams: sensors (self.sensors) assembled here
-        # issue 6, Bandit sessions: media (self.bandit) assembled here
+        self.sensors = SensorService(self.store, self.ingest, SensorControls(
+            self.store, self.clock, onvif=onvif_settings(config.cameras)), self.clock)
+        self.ingest.set_controls_lookup(self.sensors.controls_for)
+        self.bandit = BanditService(self.store, BanditQueries(self.store.engine), self.cameras, self.recordings,
+                                    self.ingest, self.clock, slice_max_s=rec.slice_max_s,
+                                    min_free_bytes=config.storage.min_free_bytes,
+                                    open_camera_id=config.bandit.open_camera_id)
         self.services = Services(users=self.users, cameras=self.cameras, recordings=self.recordings,
                                  stills=self.stills, snapshots=self.snapshots, system=self.system,
                                  audit=self.audit, monitoring=self.monitoring, tasks=self.tasks,
@@ -125,7 +134,8 @@ class Camvault:
                                  ptz=self.ptz, live_view=self.live_view,
                                  playback=self.playback, mosaics=self.mosaics, screens=self.screens,
                                  commands=self.commands, maps=self.maps, folders=self.folders,
-                                 metadata=self.metadata, scenarios=self.scenarios)
+                                 metadata=self.metadata, scenarios=self.scenarios, bandit=self.bandit,
+                                 sensors=self.sensors)
 
     def start(self) -> str | None:
         """Bring the node up; returns the generated admin password on a first start without one."""
@@ -153,6 +163,7 @@ class Camvault:
         self.rtsp.stop()
         self.mjpeg.close_all()
         self.ptz.stop()
+        self.sensors.close()
         self.scenarios.stop()
         self.commands.stop()
         self.export_worker.stop()

@@ -3,7 +3,7 @@ environment overrides. Errors name the file, the line and the field.
 
 Environment: CAMVAULT_CONFIG (YAML path), CAMVAULT_DATA_DIR, CAMVAULT_HTTP_PORT, CAMVAULT_RTSP_PORT,
 CAMVAULT_DATABASE_URL; CAMVAULT_ADMIN_PASSWORD is read at first start by the user service.
-With no config file the demo configuration (4 synthetic cameras) is used.
+With no config file the demo configuration (5 synthetic cameras) is used.
 """
 
 from __future__ import annotations
@@ -135,6 +135,11 @@ class OnvifConfig(Strict):
                                      "must connect first (service discovery and loading the ONVIF WSDL files).")
 
 
+class PositionConfig(Strict):
+    lat_deg: float = Field(ge=-90, le=90, description="Latitude in degrees (WGS 84), -90..90.")
+    lon_deg: float = Field(ge=-180, le=180, description="Longitude in degrees (WGS 84), -180..180.")
+
+
 class CameraConfig(Strict):
     id: int = Field(ge=1, description="CamTrace camera id, stable across restarts.")
     name: str = Field(min_length=1, description="Camera name.")
@@ -152,6 +157,8 @@ class CameraConfig(Strict):
                                       "through ONVIF PTZ. Synthetic cameras have PTZ without it.")
     streams: list[StreamConfig] | None = Field(None, description="Streams; default: one stream from "
                                                "`source` with every role, quality 3.")
+    position: PositionConfig | None = Field(None, description="Where the camera stands; shown as the "
+                                            "lat_deg/lon_deg of its Bandit images (omitted when null).")
 
     @model_validator(mode="after")
     def _onvif_needs_rtsp(self) -> "CameraConfig":
@@ -168,6 +175,12 @@ class ScreenConfig(Strict):
     display_code: int | None = Field(None, ge=0, description="CamTrace `displayCode`, a number (informative).")
 
 
+class BanditConfig(Strict):
+    open_camera_id: int | None = Field(None, ge=1, description="Opens `/bandit/<this id>/api/...` read-only "
+                                       "(GET only) without credentials, for a device-local client that cannot "
+                                       "authenticate; null: every Bandit request needs credentials.")
+
+
 class Config(Strict):
     server: ServerConfig = Field(default_factory=ServerConfig, description="Network and identity.")
     storage: StorageConfig = Field(default_factory=StorageConfig, description="Where media lives.")
@@ -181,6 +194,7 @@ class Config(Strict):
 
     screens: list[ScreenConfig] = Field(default_factory=list, description="Passive screens defined by this "
                                         "file (not deletable through the API; what they show is set by the API).")
+    bandit: BanditConfig = Field(default_factory=BanditConfig, description="The Bandit sessions dialect.")
 
     @model_validator(mode="after")
     def _unique_screens(self) -> "Config":
@@ -209,8 +223,9 @@ class ConfigError(Exception):
 
 
 def demo_cameras() -> list[CameraConfig]:
-    """Four synthetic cameras; camera 1 has a high and a low quality stream, and motion detection
-    on the low one (its box always moves: a MOTION alarm every `recording.alarm_max_s`)."""
+    """Five synthetic cameras; camera 1 has a high and a low quality stream, and motion detection
+    on the low one (its box always moves: a MOTION alarm every `recording.alarm_max_s`); camera 5
+    is the stereo camera (OAK streams CAM_A, CAM_B, CAM_C recorded; DEPTH_B_C off until activated)."""
     base = "synthetic://?width={w}&height={h}&fps=15&bitrate={b}&gop=15"
     cams = [CameraConfig(id=1, name="Demo entrance", source=base.format(w=1280, h=720, b=1_500_000),
                          model="camvault synthetic", motion=MotionConfig(enabled=True), streams=[
@@ -220,6 +235,7 @@ def demo_cameras() -> list[CameraConfig]:
     for cam_id, name in ((2, "Demo parking"), (3, "Demo hall"), (4, "Demo loading bay")):
         cams.append(CameraConfig(id=cam_id, name=name, model="camvault synthetic",
                                  source=base.format(w=640, h=360, b=600_000)))
+    cams.append(CameraConfig(id=5, name="Demo stereo", model="camvault synthetic stereo", source="synthetic://stereo"))
     return cams
 
 

@@ -13,10 +13,11 @@ def write(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def test_no_file_gives_the_demo_with_four_synthetic_cameras():
+def test_no_file_gives_the_demo_with_five_synthetic_cameras():
     config, is_demo = load_config(None, env={})
     assert is_demo
-    assert len(config.cameras) == 4
+    assert len(config.cameras) == 5
+    assert config.cameras[4].source == "synthetic://stereo"
     assert all(c.source.startswith("synthetic://") for c in config.cameras)
     assert config.recording.slice_max_s == 600
     assert config.server.http_port == 8080 and config.server.rtsp_port == 8554

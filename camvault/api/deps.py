@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 
 from camvault.services.alarms import AlarmService
 from camvault.services.audit import AuditService
+from camvault.services.bandit import BanditService
 from camvault.services.cameras import CameraService
 from camvault.services.commands import CommandService
 from camvault.services.exports import ExportService
@@ -23,6 +24,7 @@ from camvault.services.protection import ProtectionService
 from camvault.services.ptz import PtzService
 from camvault.services.recordings import RecordingService
 from camvault.services.scenarios import ScenarioService
+from camvault.services.sensors import SensorService
 from camvault.services.screens import ScreenService
 from camvault.services.snapshots import SnapshotService
 from camvault.services.stills import StillService
@@ -57,6 +59,8 @@ class Services:
     folders: FolderService
     metadata: MetadataService
     scenarios: ScenarioService
+    bandit: BanditService
+    sensors: SensorService
 
 
 def get_services(request: Request) -> Services:

@@ -10,7 +10,8 @@ import anyio
 from fastapi import FastAPI
 
 from camvault import __version__
-from camvault.api import camtrace
+from camvault.api import bandit, camtrace
+from camvault.api import oak
 from camvault.api.camtrace.jsonp import install_jsonp
 from camvault.api.errors import ErrorShapers
 from camvault.app import Camvault
@@ -38,7 +39,9 @@ def build_http_app(node: Camvault, *, announce=print) -> FastAPI:
     shapers.register(camtrace.PUSH_PREFIXES, camtrace.shape_error)
     shapers.install(app)
     camtrace.include(app)
-    # issue 6, OAK streams: oak.include(app) here
-    # issue 6, Bandit sessions: bandit.include(app) here
+    shapers.register(oak.PREFIXES, oak.shape_error)
+    oak.include(app)
+    shapers.register(bandit.PREFIXES, bandit.shape_error)
+    bandit.include(app)
     install_jsonp(app, camtrace.PREFIXES)
     return app

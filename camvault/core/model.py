@@ -63,6 +63,9 @@ class Camera:
     slice_max_s: int | None = None
     retention_days: float | None = None
     streams: tuple[Stream, ...] = ()
+    lat_deg: float | None = None
+    lon_deg: float | None = None
+    """Configured position (WGS 84 degrees); both None when the camera has none."""
 
     def stream(self, stream_id: int) -> Stream | None:
         """The stream with this id, or None."""

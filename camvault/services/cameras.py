@@ -15,6 +15,7 @@ from camvault.core.clock import Clock
 from camvault.core.errors import BadRequest, Conflict, Forbidden, NotFound
 from camvault.core.model import ROLES, Camera, Stream, User
 from camvault.core.rights import can_view, require_admin
+from camvault.core.sensor_streams import is_stereo_source, stereo_default_streams
 from camvault.services.alarms import alarm_settings_from_config
 from camvault.services.ingest import IngestService
 from camvault.services.ptz import NO_PTZ, PtzInfo
@@ -25,6 +26,7 @@ from camvault.video.sources import SourceError, open_source
 log = logging.getLogger(__name__)
 
 UUID_NAMESPACE = uuid.UUID("6f1c1d2e-8a34-4c55-9a0e-3b7d2c1e0f42")
+STEREO_QUALITY = {"CAM_A": 3, "CAM_B": 2, "CAM_C": 2, "DEPTH_B_C": 1}
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ class StreamSpec:
     roles: tuple[str, ...] = ()
     quality: int = 3
     on_demand: bool = False
+    ignored: bool = False
+    """Initially ignored (a stream keeps the `ignored` it already has when its camera is rebuilt)."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,8 @@ class CameraSpec:
     retention_days: float | None = None
     streams: tuple[StreamSpec, ...] = field(default_factory=tuple)
     alarm_settings: CameraAlarmSettings = field(default_factory=CameraAlarmSettings)
+    lat_deg: float | None = None
+    lon_deg: float | None = None
 
     @classmethod
     def from_config(cls, c: CameraConfig) -> "CameraSpec":
@@ -61,7 +67,9 @@ class CameraSpec:
         return cls(name=c.name, source=c.source, id=c.id, model=c.model, serial_number=c.serial_number,
                    enabled=c.enabled, transport=c.transport, upside_down=c.upside_down,
                    slice_max_s=c.slice_max_s, retention_days=c.retention_days, streams=streams,
-                   alarm_settings=alarm_settings_from_config(c))
+                   alarm_settings=alarm_settings_from_config(c),
+                   lat_deg=c.position.lat_deg if c.position else None,
+                   lon_deg=c.position.lon_deg if c.position else None)
 
 
 @dataclass(frozen=True)
@@ -177,9 +185,10 @@ class CameraService:
 
     def _build(self, spec: CameraSpec, camera_id: int, *, origin: str, previous: Camera | None) -> Camera:
         _validate(spec)
-        streams = spec.streams or (StreamSpec(1, "", None, ROLES, 3),)
+        streams = spec.streams or _default_streams(spec.source, previous)
         built = tuple(Stream(camera_id=camera_id, stream_id=s.id, source=s.source or spec.source, name=s.name,
-                             roles=tuple(s.roles), quality=s.quality, on_demand=s.on_demand) for s in streams)
+                             roles=tuple(s.roles), quality=s.quality, on_demand=s.on_demand,
+                             ignored=_kept_ignored(s, previous)) for s in streams)
         if previous is not None:
             cam_uuid, serial = previous.uuid, spec.serial_number or previous.serial_number
         else:
@@ -188,7 +197,23 @@ class CameraService:
         return Camera(id=camera_id, name=spec.name.strip(), source=spec.source, uuid=cam_uuid, serial_number=serial,
                       model=spec.model, enabled=spec.enabled, origin=origin, transport=spec.transport,
                       upside_down=spec.upside_down, slice_max_s=spec.slice_max_s,
-                      retention_days=spec.retention_days, streams=built)
+                      retention_days=spec.retention_days, streams=built, lat_deg=spec.lat_deg, lon_deg=spec.lon_deg)
+
+
+def _default_streams(source: str, previous: Camera | None) -> tuple[StreamSpec, ...]:
+    """One stream from the camera's source with every role; the synthetic stereo camera's four
+    sensor streams (`core.sensor_streams`), keeping a size changed earlier."""
+    if not is_stereo_source(source):
+        return (StreamSpec(1, "", None, ROLES, 3),)
+    before = {s.stream_id: s.source for s in previous.streams} if previous is not None else {}
+    return tuple(StreamSpec(d.stream_id, d.name, d.source, d.roles, STEREO_QUALITY[d.name], ignored=d.ignored)
+                 for d in stereo_default_streams(source, before))
+
+
+def _kept_ignored(spec: StreamSpec, previous: Camera | None) -> bool:
+    """A stream's `ignored` survives rebuilding its camera (a restart re-applying the config file)."""
+    before = previous.stream(spec.id) if previous is not None else None
+    return before.ignored if before is not None else spec.ignored
 
 
 def _validate(spec: CameraSpec) -> None:
@@ -198,6 +223,9 @@ def _validate(spec: CameraSpec) -> None:
         raise BadRequest("transport must be 'tcp' or 'udp'", key="invalid_transport")
     if spec.slice_max_s is not None and not 1 <= spec.slice_max_s <= 86400:
         raise BadRequest("sliceMaxS must be between 1 and 86400", key="invalid_slice_max")
+    if (spec.lat_deg is None) != (spec.lon_deg is None) or (
+            spec.lat_deg is not None and not (-90 <= spec.lat_deg <= 90 and -180 <= spec.lon_deg <= 180)):
+        raise BadRequest("a position needs lat_deg in -90..90 and lon_deg in -180..180", key="invalid_position")
     ids = [s.id for s in spec.streams]
     if len(set(ids)) != len(ids) or any(i < 1 for i in ids):
         raise BadRequest("stream ids must be unique positive integers", key="invalid_stream_ids")

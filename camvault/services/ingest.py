@@ -62,16 +62,29 @@ class IngestService:
         if not camera.enabled:
             return
         for stream in camera.streams:
-            if stream.ignored or stream.on_demand:
-                continue
-            try:
-                worker, recorder = self._build(camera, stream)
-            except SourceError as exc:
-                log.error("camera %s stream %s not started: %s", camera.id, stream.stream_id, exc)
-                continue
-            with self._lock:
-                self._workers[(camera.id, stream.stream_id)] = (worker, recorder)
-            worker.start()
+            if not (stream.ignored or stream.on_demand):
+                self._start(camera, stream)
+
+    def apply_stream(self, camera: Camera, stream_id: int) -> None:
+        """(Re)start one stream of the camera to match its definition (stopped when it is ignored,
+        on demand, gone or the camera is disabled); the camera's other streams go on undisturbed."""
+        with self._lock:
+            entry = self._workers.pop((camera.id, stream_id), None)
+        if entry is not None:
+            _stop_all([entry[0]])
+        stream = camera.stream(stream_id)
+        if camera.enabled and stream is not None and not (stream.ignored or stream.on_demand):
+            self._start(camera, stream)
+
+    def _start(self, camera: Camera, stream: Stream) -> None:
+        try:
+            worker, recorder = self._build(camera, stream)
+        except SourceError as exc:
+            log.error("camera %s stream %s not started: %s", camera.id, stream.stream_id, exc)
+            return
+        with self._lock:
+            self._workers[(camera.id, stream.stream_id)] = (worker, recorder)
+        worker.start()
 
     def remove(self, camera_id: int) -> None:
         """Stop the camera's workers; their open slices are finished and indexed."""

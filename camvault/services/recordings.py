@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from camvault.core.clock import Clock
-from camvault.core.errors import BadRequest, Forbidden, NotFound
+from camvault.core.errors import BadRequest, Conflict, Forbidden, NotFound
 from camvault.core.model import Slice, User
 from camvault.core.reconcile import PARTIAL_SUFFIX, plan_reconcile
 from camvault.core.retention import RetentionPolicy, choose_prunable
@@ -182,6 +182,17 @@ class RecordingService:
                 except Exception:
                     log.exception("retention: after-prune hook failed")
         return doomed
+
+    def remove(self, s: Slice) -> None:
+        """Delete one slice on a user's request the way retention does (row to garbage, file
+        unlinked); refused for a protected slice (Forbidden) and one an export is reading (Conflict).
+        The caller checks the user's rights."""
+        if s.protected:
+            raise Forbidden("This recording is protected and cannot be deleted", key="slice_protected")
+        if s.id in set().union(*(keep() for keep in self.hooks.keep)):
+            raise Conflict("This recording is being exported; delete it later", key="slice_in_use")
+        self._delete([s], self._clock.now_ms())
+        log.info("slice %s deleted on request", s.path)
 
     def _delete(self, doomed: list[Slice], now_ms: int) -> None:
         paths = self._store.slices.move_to_garbage(doomed, now_ms)

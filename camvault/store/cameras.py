@@ -100,11 +100,24 @@ class CameraRepo:
             conn.execute(update(streams).where(streams.c.camera_id == camera_id, streams.c.stream_id == stream_id)
                          .values(encoding=encoding, width=width, height=height))
 
+    def set_streams_ignored(self, camera_id: int, ignored: dict[int, bool]) -> None:
+        """Activate (False) or ignore (True) streams of the camera, all in one transaction."""
+        with self._writing() as conn:
+            for stream_id, value in ignored.items():
+                conn.execute(update(streams).where(streams.c.camera_id == camera_id,
+                                                   streams.c.stream_id == stream_id).values(ignored=value))
+
+    def set_stream_source(self, camera_id: int, stream_id: int, source: str) -> None:
+        """Change one stream's source URL (e.g. a synthetic stream's size or frame rate)."""
+        with self._writing() as conn:
+            conn.execute(update(streams).where(streams.c.camera_id == camera_id, streams.c.stream_id == stream_id)
+                         .values(source=source))
+
 
 def _camera_values(c: Camera) -> dict:
     return dict(name=c.name, source=c.source, uuid=c.uuid, serial_number=c.serial_number, model=c.model,
                 enabled=c.enabled, origin=c.origin, transport=c.transport, upside_down=c.upside_down,
-                slice_max_s=c.slice_max_s, retention_days=c.retention_days)
+                slice_max_s=c.slice_max_s, retention_days=c.retention_days, lat_deg=c.lat_deg, lon_deg=c.lon_deg)
 
 
 def _camera(row, stream_list: list[Stream]) -> Camera:
@@ -112,7 +125,7 @@ def _camera(row, stream_list: list[Stream]) -> Camera:
                   serial_number=row["serial_number"], model=row["model"], enabled=row["enabled"],
                   origin=row["origin"], transport=row["transport"], upside_down=row["upside_down"],
                   slice_max_s=row["slice_max_s"], retention_days=row["retention_days"],
-                  streams=tuple(stream_list))
+                  streams=tuple(stream_list), lat_deg=row["lat_deg"], lon_deg=row["lon_deg"])
 
 
 def _stream(row) -> Stream:

@@ -20,6 +20,7 @@ from camvault.store.precords import ProtectedRangeRepo
 from camvault.store.ptz import PtzRepo
 from camvault.store.scenarios import ScenarioRepo
 from camvault.store.screens import ScreenRepo
+from camvault.store.sensor_controls import SensorControlRepo
 from camvault.store.settings import SettingsRepo
 from camvault.store.slices import SliceRepo
 from camvault.store.snapshots import SnapshotRepo
@@ -57,6 +58,7 @@ class Store:
         self.maps = MapRepo(self.engine)
         self.commands = CommandRepo(self.engine)
         self.scenarios = ScenarioRepo(self.engine)
+        self.sensor_controls = SensorControlRepo(self.engine)
 
     def open(self) -> None:
         migrate(self.engine)

@@ -41,6 +41,8 @@ cameras = Table(
     Column("slice_max_s", Integer, nullable=True),
     Column("retention_days", Float, nullable=True),
     Column("created_ms", BigInteger, nullable=False),
+    Column("lat_deg", Float, nullable=True),             # position (0016), both null or both set
+    Column("lon_deg", Float, nullable=True),
 )
 
 streams = Table(
@@ -308,4 +310,13 @@ metadata_event_params = Table(
     Column("bool_value", Boolean, nullable=True),
     Index("ix_metadata_event_params_text", "name", "text_value"),
     Index("ix_metadata_event_params_int", "name", "int_value"),
+)
+
+sensor_controls = Table(                                     # OAK sensor controls, SensorControl as JSON (0015)
+    "sensor_controls", metadata,
+    Column("camera_id", Integer, ForeignKey("cameras.id", ondelete="CASCADE"), primary_key=True,
+           autoincrement=False),
+    Column("sensor", String(16), primary_key=True),
+    Column("control_json", Text, nullable=False),
+    Column("updated_ms", BigInteger, nullable=False),
 )

@@ -1,5 +1,5 @@
 """CamTrace error translations, checked against the source without a server: every error key raised
-under camvault/ has a message in each CamTrace language, every message formats with the params its
+under camvault/ (but for the modules only the OAK and Bandit dialects use) has a message in each CamTrace language, every message formats with the params its
 raise sites pass, and an unsupported language falls back to the English message."""
 
 from __future__ import annotations
@@ -23,8 +23,14 @@ DYNAMIC_KEYS = {"ptz_invalid_{}_id": ("preset", "tour")}
 """Keys built with an f-string (`key=f"ptz_invalid_{kind}_id"`) -> the values the placeholder takes."""
 
 
+OTHER_DIALECTS = ("api/oak/", "api/bandit/", "core/bandit.py", "store/bandit.py", "services/bandit",
+                  "services/sensors.py", "services/sensor_controls.py", "core/sensor_streams.py")
+"""Modules whose errors only the OAK and Bandit dialects show (in English, as those products do)."""
+
+
 def _modules() -> list[Path]:
-    return sorted(SOURCE.rglob("*.py"))
+    return sorted(p for p in SOURCE.rglob("*.py")
+                  if not p.relative_to(SOURCE).as_posix().startswith(OTHER_DIALECTS))
 
 
 def _error_classes(trees: list[ast.Module]) -> set[str]:

@@ -1,11 +1,11 @@
-"""Camera positions (latitude/longitude) for the Bandit image sessions. Placeholder: filled by the
-Bandit work.
+"""Camera positions (latitude/longitude, WGS 84 degrees) for the Bandit image sessions: two nullable
+columns on `cameras`, both null when the camera has no configured position.
 
 Revision ID: 0016
 """
 
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0016"
 down_revision = "0015"
@@ -14,8 +14,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.add_column("cameras", sa.Column("lat_deg", sa.Float(), nullable=True))
+    op.add_column("cameras", sa.Column("lon_deg", sa.Float(), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("cameras") as batch:
+        batch.drop_column("lon_deg")
+        batch.drop_column("lat_deg")
