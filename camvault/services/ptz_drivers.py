@@ -5,7 +5,7 @@ connection).
 - synthetic:// cameras: a `SyntheticPtz` controller, also handed to the ingest of each of the
   camera's streams (`controller_for`), which frames the scene with it.
 - rtsp(s):// cameras with ONVIF settings (from the config file): an `OnvifPtz`, all of them on one
-  asyncio loop thread (`AsyncLoopWorker`); the host defaults to the source URL's host.
+  asyncio loop thread (`video/onvif_drivers.py`); the host defaults to the source URL's host.
 - any other camera: none.
 
 Thread-safe: the driver tables are guarded by a lock; drivers are thread-safe themselves.
@@ -14,20 +14,15 @@ Thread-safe: the driver tables are guarded by a lock; drivers are thread-safe th
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
 from urllib.parse import urlsplit
 
 from camvault.config import CameraConfig
 from camvault.core.clock import Clock
 from camvault.core.model import Camera
 from camvault.core.ptz import PtzCapabilities
+from camvault.video.onvif_drivers import OnvifDrivers
 from camvault.video.ptz.base import PtzDriver
-from camvault.video.ptz.onvif import (
-    ONVIF_CAPABILITIES,
-    AsyncLoopWorker,
-    OnvifPtz,
-    OnvifSettings,
-)
+from camvault.video.ptz.onvif import ONVIF_CAPABILITIES, OnvifPtz, OnvifSettings
 from camvault.video.ptz.synthetic import SYNTHETIC_CAPABILITIES, SyntheticPtz
 
 
@@ -45,10 +40,9 @@ class PtzDrivers:
     def __init__(self, clock: Clock, onvif: dict[int, OnvifSettings] | None = None) -> None:
         self._clock = clock
         self._onvif_settings = dict(onvif or {})
-        self._loop = AsyncLoopWorker()
         self._lock = threading.Lock()
         self._synthetic: dict[int, SyntheticPtz] = {}
-        self._onvif: dict[int, OnvifPtz] = {}
+        self._onvif: OnvifDrivers[OnvifPtz] = OnvifDrivers(OnvifPtz, "onvif-loop")
 
     def controller_for(self, camera: Camera) -> SyntheticPtz | None:
         """The controller a synthetic camera's streams frame their scene with (None otherwise)."""
@@ -64,15 +58,11 @@ class PtzDrivers:
         if kind == "synthetic":
             return self._synthetic_driver(camera.id)
         if kind == "onvif":
-            return self._onvif_driver(camera)
+            return self._onvif.get(camera, self._onvif_settings[camera.id])
         return None
 
     def close(self) -> None:
-        with self._lock:
-            drivers = list(self._onvif.values())
-        for driver in drivers:
-            driver.close()
-        self._loop.stop()
+        self._onvif.close()
 
     def _kind(self, camera: Camera) -> str | None:
         scheme = _scheme(camera)
@@ -88,19 +78,6 @@ class PtzDrivers:
             if driver is None:
                 driver = self._synthetic[camera_id] = SyntheticPtz(self._clock.monotonic_s)
             return driver
-
-    def _onvif_driver(self, camera: Camera) -> OnvifPtz:
-        settings = self._onvif_settings[camera.id]
-        settings = replace(settings, host=settings.host or urlsplit(camera.source).hostname or "")
-        with self._lock:
-            driver = self._onvif.get(camera.id)
-            stale = None
-            if driver is None or driver.settings != settings:        # first use, or the source's host changed
-                stale, driver = driver, OnvifPtz(settings, self._loop)
-                self._onvif[camera.id] = driver
-        if stale is not None:
-            stale.close()
-        return driver
 
 
 def _scheme(camera: Camera) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -29,7 +29,8 @@ from camvault.core.sensors import SensorControl, default_control, merge_control
 from camvault.store.store import Store
 from camvault.video.imaging import ControlDriver, ImagingError, NoImagingControl
 from camvault.video.imaging.onvif import OnvifImaging
-from camvault.video.ptz.onvif import AsyncLoopWorker, OnvifSettings
+from camvault.video.onvif_drivers import OnvifDrivers
+from camvault.video.ptz.onvif import OnvifSettings
 
 log = logging.getLogger(__name__)
 
@@ -62,10 +63,9 @@ class SensorControls:
         self._store = store
         self._clock = clock
         self._onvif_settings = dict(onvif or {})
-        self._loop = AsyncLoopWorker("imaging-loop")
         self._lock = threading.Lock()
         self._holders: dict[tuple[int, str, str], ControlsHolder] = {}
-        self._drivers: dict[int, OnvifImaging] = {}
+        self._drivers: OnvifDrivers[OnvifImaging] = OnvifDrivers(OnvifImaging, "imaging-loop")
         self._updating: dict[int, threading.Lock] = {}
 
     def view(self, camera: Camera, sensor: SensorStream) -> ControlsHolder:
@@ -101,11 +101,7 @@ class SensorControls:
         return ControlResult(control, not_applied)
 
     def close(self) -> None:
-        with self._lock:
-            drivers, self._drivers = list(self._drivers.values()), {}
-        for driver in drivers:
-            driver.close()
-        self._loop.stop()
+        self._drivers.close()
 
     def _apply_on_device(self, camera: Camera, sensor: SensorStream, control: SensorControl,
                          changed: frozenset[str]) -> frozenset[str]:
@@ -124,13 +120,4 @@ class SensorControls:
         settings = self._onvif_settings.get(camera.id)
         if scheme not in ("rtsp", "rtsps") or settings is None:
             return NoImagingControl()
-        settings = replace(settings, host=settings.host or urlsplit(camera.source).hostname or "")
-        with self._lock:
-            driver = self._drivers.get(camera.id)
-            stale = None
-            if driver is None or driver.settings != settings:       # first use, or the source's host changed
-                stale, driver = driver, OnvifImaging(settings, self._loop)
-                self._drivers[camera.id] = driver
-        if stale is not None:
-            stale.close()
-        return driver
+        return self._drivers.get(camera, settings)

@@ -4,7 +4,7 @@ the alarm service's publishing is tested in test_alarms.py."""
 
 import threading
 
-from camvault.services.events import ALARM_STARTED, Event, EventBus
+from camvault.services.events import Event, EventBus
 
 
 def test_handlers_run_off_the_publisher_thread_in_order_and_survive_a_failure():
