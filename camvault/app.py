@@ -12,6 +12,7 @@ import logging
 from camvault.api.deps import Services
 from camvault.config import Config
 from camvault.core.clock import Clock, SystemClock
+from camvault.core.model import User
 from camvault.core.tiles import Size
 from camvault.services.alarms import AlarmExpiryWorker, AlarmPolicy, AlarmService
 from camvault.services.audit import AuditService, SystemLogWriter
@@ -121,7 +122,8 @@ class Camvault:
             self.store, self.clock, self.events, ScenarioActions(self.alarms, self.commands, lambda: self.screens),
             timezone_name=config.server.timezone, from_config=[s.to_scenario() for s in config.scenarios])
         self.sensors = SensorService(self.store, self.ingest, SensorControls(
-            self.store, self.clock, onvif=onvif_settings(config.cameras)), self.clock)
+            self.store, self.clock, onvif=onvif_settings(config.cameras)), self.clock,
+            anonymous_user=self._oak_anonymous_user)
         self.ingest.set_controls_lookup(self.sensors.controls_for)
         self.bandit = BanditService(self.store, BanditQueries(self.store.engine), self.cameras, self.recordings,
                                     self.ingest, self.clock, slice_max_s=rec.slice_max_s,
@@ -136,6 +138,13 @@ class Camvault:
                                  commands=self.commands, maps=self.maps, folders=self.folders,
                                  metadata=self.metadata, scenarios=self.scenarios, bandit=self.bandit,
                                  sensors=self.sensors)
+
+    def _oak_anonymous_user(self) -> User | None:
+        name = self.config.oak.anonymous_user
+        user = self.users.by_name(name) if name else None
+        if name and user is None:
+            log.error("oak.anonymous_user %r is not a camvault user: OAK requests need credentials", name)
+        return user
 
     def start(self) -> str | None:
         """Bring the node up; returns the generated admin password on a first start without one."""

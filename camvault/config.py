@@ -181,6 +181,12 @@ class BanditConfig(Strict):
                                        "authenticate; null: every Bandit request needs credentials.")
 
 
+class OakConfig(Strict):
+    anonymous_user: str | None = Field(None, min_length=1, description="A camvault user whose rights apply to "
+                                       "`/oak` requests sent without credentials (OAK clients that cannot "
+                                       "authenticate); null: every OAK request needs credentials.")
+
+
 class Config(Strict):
     server: ServerConfig = Field(default_factory=ServerConfig, description="Network and identity.")
     storage: StorageConfig = Field(default_factory=StorageConfig, description="Where media lives.")
@@ -195,6 +201,7 @@ class Config(Strict):
     screens: list[ScreenConfig] = Field(default_factory=list, description="Passive screens defined by this "
                                         "file (not deletable through the API; what they show is set by the API).")
     bandit: BanditConfig = Field(default_factory=BanditConfig, description="The Bandit sessions dialect.")
+    oak: OakConfig = Field(default_factory=OakConfig, description="The OAK streams dialect.")
 
     @model_validator(mode="after")
     def _unique_screens(self) -> "Config":

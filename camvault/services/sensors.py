@@ -18,7 +18,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import parse_qs, urlsplit
 
 from camvault.core.clock import Clock
@@ -68,12 +68,19 @@ class SensorState:
 
 
 class SensorService:
-    def __init__(self, store: Store, ingest: IngestService, controls: SensorControls, clock: Clock) -> None:
+    def __init__(self, store: Store, ingest: IngestService, controls: SensorControls, clock: Clock, *,
+                 anonymous_user: Callable[[], User | None] = lambda: None) -> None:
         self._store = store
         self._ingest = ingest
         self._controls = controls
         self._clock = clock
+        self._anonymous_user = anonymous_user
         self._changing = threading.Lock()
+
+    def anonymous_user(self) -> User | None:
+        """The user whose rights apply to a request without credentials (`oak.anonymous_user`), or
+        None: credentials are required."""
+        return self._anonymous_user()
 
     # --- devices and streams --------------------------------------------------------------------
     def devices(self, user: User) -> list[Device]:

@@ -164,6 +164,10 @@ class UserService:
     def get(self, user_id: int) -> User | None:
         return self._repo.get(user_id)
 
+    def by_name(self, name: str) -> User | None:
+        """The user with this name (its current rights), None when there is none."""
+        return self._repo.get_by_name(name)
+
     def authenticate_password(self, name: str, password: str) -> User:
         """The user whose name and password these are; Unauthorized otherwise (same message for an
         unknown user, so the answer does not reveal which names exist)."""

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from camvault.api.http import build_http_app
 from camvault.app import Camvault
-from camvault.config import CameraConfig, Config, DatabaseConfig, StorageConfig, StreamConfig
+from camvault.config import CameraConfig, Config, DatabaseConfig, OakConfig, StorageConfig, StreamConfig
 from camvault.core.model import CameraRight
 from camvault.core.sensors import mxid_for
 
@@ -217,3 +217,23 @@ def test_still_errors(http):
     detail = validation_error(get(http, f"{base}/CAM_A/still", params={"format": "xyz"}), ["query", "format"])
     assert "xyz" in detail[0]["msg"]
     validation_error(get(http, "/cameras/NOSUCH/streams/CAM_A/still", params={"format": "svg"}), ["query"])
+
+
+def test_an_anonymous_user_serves_requests_without_credentials(tmp_path):
+    """`oak.anonymous_user`: no Authorization header -> that user's rights; sent credentials are
+    still checked; an unknown name keeps credentials required."""
+    cameras = [CameraConfig(id=1, name="Rig", source="synthetic://stereo?fps=5", serial_number=RIG_SERIAL,
+                            enabled=False),
+               CameraConfig(id=2, name="Door", source="rtsp://127.0.0.1:9/x", serial_number="DOOR2", enabled=False)]
+    config = Config(storage=StorageConfig(data_dir=tmp_path / "data", min_free_bytes=0),
+                    database=DatabaseConfig(url=f"sqlite:///{tmp_path / 'db.sqlite'}"), cameras=cameras,
+                    oak=OakConfig(anonymous_user="robot"))
+    node = Camvault(config, admin_password=ADMIN[1])
+    with TestClient(build_http_app(node, announce=lambda _m: None)) as client:
+        assert client.get("/oak/cameras/").status_code == 401            # "robot" does not exist yet
+        node.users.create("robot", "robot-pw", "consult", camera_ids=[1])
+        assert [d["mxid"] for d in client.get("/oak/cameras/").json()] == [RIG_SERIAL]
+        assert client.get("/oak/cameras/DOOR2/").status_code == 403
+        assert client.post(f"/oak/cameras/{RIG_SERIAL}/streams/DEPTH_B_C/").status_code == 403   # not an admin
+        assert client.get("/oak/cameras/", auth=("robot", "wrong")).status_code == 401
+        assert len(client.get("/oak/cameras/", auth=ADMIN).json()) == 2

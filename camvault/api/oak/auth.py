@@ -1,5 +1,7 @@
 """OAK dialect authentication: HTTP Basic with camvault users (`OakUser`). A missing or wrong
-password is 401 with a Basic challenge (shaped by the dialect's error shaper)."""
+password is 401 with a Basic challenge (shaped by the dialect's error shaper). With
+`oak.anonymous_user` set, a request without an `Authorization` header acts as that user, with its
+rights (credentials, when sent, are always checked)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,12 @@ SCHEMES = (BasicAuth(),)
 
 
 def oak_user(request: Request) -> User:
-    return authenticate(request, get_services(request).users, SCHEMES)
+    services = get_services(request)
+    if "authorization" not in request.headers:
+        anonymous = services.sensors.anonymous_user()
+        if anonymous is not None:
+            return anonymous
+    return authenticate(request, services.users, SCHEMES)
 
 
 OakUser = Annotated[User, Depends(oak_user)]
