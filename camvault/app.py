@@ -129,6 +129,9 @@ class Camvault:
                                     self.ingest, self.clock, slice_max_s=rec.slice_max_s,
                                     min_free_bytes=config.storage.min_free_bytes,
                                     open_camera_id=config.bandit.open_camera_id)
+        # issue 7, S3 uploads: self.uploads assembled here
+        # issue 7, Fleet: self.fleet assembled here
+        # issue 7, VDG Sense: self.vdg assembled here
         self.services = Services(users=self.users, cameras=self.cameras, recordings=self.recordings,
                                  stills=self.stills, snapshots=self.snapshots, system=self.system,
                                  audit=self.audit, monitoring=self.monitoring, tasks=self.tasks,

@@ -43,5 +43,7 @@ def build_http_app(node: Camvault, *, announce=print) -> FastAPI:
     oak.include(app)
     shapers.register(bandit.PREFIXES, bandit.shape_error)
     bandit.include(app)
+    # issue 7, Fleet: fleet.include(app) here
+    # issue 7, VDG Sense: vdg.include(app) here
     install_jsonp(app, camtrace.PREFIXES)
     return app
