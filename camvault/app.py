@@ -21,6 +21,7 @@ from camvault.services.cameras import CameraService, CameraSpec
 from camvault.services.commands import CommandService
 from camvault.services.events import EventBus
 from camvault.services.export_jobs import ExportRunner, ExportWorker
+from camvault.services.fleet_api import FleetServices
 from camvault.services.exports import ExportService
 from camvault.services.folders import FolderService
 from camvault.services.ingest import IngestService
@@ -43,10 +44,14 @@ from camvault.services.snapshots import SnapshotService
 from camvault.services.stills import StillService
 from camvault.services.system import SystemService
 from camvault.services.tasks import TaskService
+from camvault.services.uploads import UploadService, UploadWorker
 from camvault.services.users import UserService
+from camvault.services.vdg_exports import VdgExportService, VdgSettings
 from camvault.store.bandit import BanditQueries
 from camvault.store.export_volumes import ExportVolumes
+from camvault.store.object_store import S3ObjectStore
 from camvault.store.store import Store
+from camvault.store.vdg_targets import ExportTargets
 from camvault.video.live import LiveHub
 from camvault.video.mjpeg.hub import MjpegHub
 from camvault.video.rtsp.server import RtspWorker
@@ -62,7 +67,8 @@ class Camvault:
         self.clock = clock or SystemClock()
         self._admin_password = admin_password
         rec = config.recording
-        self.store = Store(config.database_url, config.storage.data_dir)
+        s3 = config.storage.s3
+        self.store = Store(config.database_url, config.storage.data_dir, S3ObjectStore(s3) if s3 else None)
         self.recordings = RecordingService(self.store, self.clock, retention_days=rec.retention_days,
                                            min_free_bytes=config.storage.min_free_bytes)
         self.ingest = IngestService(self.store, self.clock, default_slice_max_s=rec.slice_max_s,
@@ -129,9 +135,25 @@ class Camvault:
                                     self.ingest, self.clock, slice_max_s=rec.slice_max_s,
                                     min_free_bytes=config.storage.min_free_bytes,
                                     open_camera_id=config.bandit.open_camera_id)
-        # issue 7, S3 uploads: self.uploads assembled here
-        # issue 7, Fleet: self.fleet assembled here
-        # issue 7, VDG Sense: self.vdg assembled here
+        self.uploads = UploadService(self.store, self.clock, self.store.slice_files.objects,
+                                     keep_local_s=s3.keep_local_s if s3 else None,
+                                     retry_initial_s=s3.retry_initial_s if s3 else 1,
+                                     retry_max_s=s3.retry_max_s if s3 else 300,
+                                     pinned=self.export_runner.pinned_slice_ids)
+        if self.uploads.enabled:
+            self.recordings.hooks.after_index.append(self.uploads.enqueue)
+            self.recordings.hooks.after_delete.append(self.uploads.forget)
+        self.upload_worker = UploadWorker(self.uploads)
+        self.fleet = FleetServices.build(config.fleet, self.store, self.ingest, self.stills, self.users, self.clock,
+                                         upload_metrics=self.uploads.metrics)
+        self.ingest.set_pause_lookup(self.fleet.cameras.is_paused)
+        self.alarms.set_pause_lookup(self.fleet.cameras.is_paused)
+        self.vdg = VdgExportService(
+            self.store, ExportTargets([v.root for v in volumes.list()], volumes.get(None).root), self.clock,
+            VdgSettings(session_idle_s=config.vdg.session_idle_s, min_free_bytes=config.vdg.min_free_bytes,
+                        work_dir=config.storage.data_dir / "vdg-work"),
+            node_uuid=self.monitoring.node_uuid, licensed=lambda: self.monitoring.has_module("api"))
+        self.recordings.hooks.keep.append(self.vdg.pinned_slice_ids)
         self.services = Services(users=self.users, cameras=self.cameras, recordings=self.recordings,
                                  stills=self.stills, snapshots=self.snapshots, system=self.system,
                                  audit=self.audit, monitoring=self.monitoring, tasks=self.tasks,
@@ -140,7 +162,7 @@ class Camvault:
                                  playback=self.playback, mosaics=self.mosaics, screens=self.screens,
                                  commands=self.commands, maps=self.maps, folders=self.folders,
                                  metadata=self.metadata, scenarios=self.scenarios, bandit=self.bandit,
-                                 sensors=self.sensors)
+                                 sensors=self.sensors, vdg=self.vdg, uploads=self.uploads, fleet=self.fleet)
 
     def _oak_anonymous_user(self) -> User | None:
         name = self.config.oak.anonymous_user
@@ -165,8 +187,11 @@ class Camvault:
         self.cameras.start_all()
         self.retention.start()
         self.export_worker.start()
+        self.upload_worker.start()
+        self.vdg.worker.start()
         self.commands.start()
         self.scenarios.start()
+        self.fleet.worker.start()
         self.rtsp.start()
         log.info("camvault started: data in %s", self.config.storage.data_dir.resolve())
         return generated
@@ -176,8 +201,11 @@ class Camvault:
         self.mjpeg.close_all()
         self.ptz.stop()
         self.sensors.close()
+        self.fleet.worker.stop()
         self.scenarios.stop()
         self.commands.stop()
+        self.vdg.worker.stop()
+        self.upload_worker.stop()
         self.export_worker.stop()
         self.retention.stop()
         self.ingest.stop_all()

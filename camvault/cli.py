@@ -30,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     grant.add_argument("key", help="the object's id (mosaic) or uuid (map, connector)")
     grant.add_argument("actions", help="comma-separated: view,edit (mosaic, map) or insert,consult "
                                        "(connector); empty removes the right")
+    _fleet_parser(sub)
     args = parser.parse_args(argv)
     try:
         config, is_demo = load_config(args.config)
@@ -38,7 +39,30 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "run":
         return _run(config, is_demo)
+    if args.command == "fleet":
+        from camvault.services.fleet_cli import run_fleet_command
+        return run_fleet_command(args, config)
     return _users(args, config)
+
+
+def _fleet_parser(sub) -> None:
+    fleet = sub.add_parser("fleet", help="fleet organisations, sites and site users").add_subparsers(
+        dest="fleet_kind", required=True)
+    org = fleet.add_parser("org", help="organisations").add_subparsers(dest="action", required=True)
+    org.add_parser("add", help="create an organisation").add_argument("name")
+    org.add_parser("list", help="list organisations")
+    site = fleet.add_parser("site", help="sites").add_subparsers(dest="action", required=True)
+    add = site.add_parser("add", help="create a site")
+    add.add_argument("org", help="the organisation's name or id")
+    add.add_argument("name")
+    add.add_argument("--timezone", default="UTC", help="IANA time zone, e.g. Europe/Paris")
+    add.add_argument("--hours", action="append", default=[], metavar="DAY=HH:MM-HH:MM[,...]",
+                     help="opening hours of a weekday, e.g. monday=08:00-12:00,14:00-18:00 (repeatable)")
+    site.add_parser("list", help="list sites")
+    for verb in ("grant", "revoke"):
+        grant = site.add_parser(verb, help=f"{verb} a user the view of a site's cameras")
+        grant.add_argument("user")
+        grant.add_argument("site", help="the site's name or id")
 
 
 def _setup_logging(data_dir) -> None:

@@ -41,7 +41,27 @@ class ExportDirConfig(Strict):
     path: Path = Field(description="Folder export files are written to; a relative path is inside the data dir.")
 
 
+class S3Config(Strict):
+    endpoint_url: str = Field(description="URL of the S3-compatible service (path-style addressing), "
+                              "e.g. http://127.0.0.1:8333.")
+    bucket: str = Field(min_length=3, description="Bucket the slices are uploaded to (it must exist).")
+    access_key: str = Field(description="Access key id.")
+    secret_key: str = Field(description="Secret access key.")
+    region: str = Field("us-east-1", description="Region name used to sign requests.")
+    key_prefix: str = Field("", description="Prefix of every object key (e.g. `node1/`); the rest of the "
+                            "key is the slice's path under the data dir.")
+    keep_local_s: float | None = Field(None, ge=0, description="How long a slice stays on local disk after "
+                                       "its upload is confirmed: 0 removes it at once, null keeps it until "
+                                       "retention deletes it.")
+    retry_initial_s: float = Field(1, gt=0, description="First wait after a failed upload; doubles per failure.")
+    retry_max_s: float = Field(300, gt=0, description="Longest wait between two attempts of one upload.")
+    presign_expiry_s: int = Field(3600, ge=60, description="Lifetime of the signed URLs readers (PyAV) "
+                                  "open slices that live only in S3 with.")
+
+
 class StorageConfig(Strict):
+    s3: S3Config | None = Field(None, description="Upload finished slices to S3-compatible object storage; "
+                                "absent: slices stay on local disk only.")
     data_dir: Path = Field(Path("./var"), description="Root of the database, slices and logs "
                            "(env CAMVAULT_DATA_DIR).")
     min_free_bytes: int = Field(1_000_000_000, ge=0, description="Retention deletes the oldest "
@@ -187,6 +207,25 @@ class OakConfig(Strict):
                                        "authenticate); null: every OAK request needs credentials.")
 
 
+class FleetConfig(Strict):
+    token_ttl_s: int = Field(86400, ge=60, le=31_536_000, description="Lifetime of a `/fleet` OAuth2 access "
+                             "token, in seconds.")
+    default_timezone: str = Field("UTC", description="IANA time zone of fleet cameras without a site.")
+    opening_hours: dict[Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
+                        list[str]] = Field(default_factory=dict, description="Opening hours of sites that set "
+                                           "none: per weekday, local \"HH:MM-HH:MM\" intervals (end 24:00 = "
+                                           "midnight); a weekday not listed is closed.")
+    state_request_poll_s: float = Field(5, gt=0, le=3600, description="How often queued put-camera-state "
+                                        "requests are looked for (they are also applied as soon as queued).")
+
+
+class VdgConfig(Strict):
+    session_idle_s: float = Field(600, gt=0, description="A VDG Sense API session (its export ids) ends after "
+                                  "this many seconds without a /command request; the next one starts at id 1.")
+    min_free_bytes: int = Field(0, ge=0, description="exportVideo refuses (-60) an export whose estimated size "
+                                "would leave less than this free in the target folder.")
+
+
 class Config(Strict):
     server: ServerConfig = Field(default_factory=ServerConfig, description="Network and identity.")
     storage: StorageConfig = Field(default_factory=StorageConfig, description="Where media lives.")
@@ -202,6 +241,8 @@ class Config(Strict):
                                         "file (not deletable through the API; what they show is set by the API).")
     bandit: BanditConfig = Field(default_factory=BanditConfig, description="The Bandit sessions dialect.")
     oak: OakConfig = Field(default_factory=OakConfig, description="The OAK streams dialect.")
+    fleet: FleetConfig = Field(default_factory=FleetConfig, description="The Fleet cloud dialect (`/fleet`).")
+    vdg: VdgConfig = Field(default_factory=VdgConfig, description="The VDG Sense command dialect (/command).")
 
     @model_validator(mode="after")
     def _unique_screens(self) -> "Config":

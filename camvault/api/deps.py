@@ -13,6 +13,7 @@ from camvault.services.bandit import BanditService
 from camvault.services.cameras import CameraService
 from camvault.services.commands import CommandService
 from camvault.services.exports import ExportService
+from camvault.services.fleet_api import FleetServices
 from camvault.services.folders import FolderService
 from camvault.services.live_view import LiveViewService
 from camvault.services.maps import MapService
@@ -30,7 +31,9 @@ from camvault.services.snapshots import SnapshotService
 from camvault.services.stills import StillService
 from camvault.services.system import SystemService
 from camvault.services.tasks import TaskService
+from camvault.services.uploads import UploadService
 from camvault.services.users import UserService
+from camvault.services.vdg_exports import VdgExportService
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,9 @@ class Services:
     scenarios: ScenarioService
     bandit: BanditService
     sensors: SensorService
+    fleet: FleetServices
+    uploads: UploadService
+    vdg: VdgExportService
 
 
 def get_services(request: Request) -> Services:

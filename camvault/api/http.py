@@ -12,6 +12,8 @@ from fastapi import FastAPI
 from camvault import __version__
 from camvault.api import bandit, camtrace
 from camvault.api import oak
+from camvault.api import fleet
+from camvault.api import vdg
 from camvault.api.camtrace.jsonp import install_jsonp
 from camvault.api.errors import ErrorShapers
 from camvault.app import Camvault
@@ -43,7 +45,9 @@ def build_http_app(node: Camvault, *, announce=print) -> FastAPI:
     oak.include(app)
     shapers.register(bandit.PREFIXES, bandit.shape_error)
     bandit.include(app)
-    # issue 7, Fleet: fleet.include(app) here
-    # issue 7, VDG Sense: vdg.include(app) here
+    shapers.register(fleet.PREFIXES, fleet.shape_error)
+    fleet.include(app)
+    shapers.register(vdg.PREFIXES, vdg.shape_error)
+    vdg.include(app)
     install_jsonp(app, camtrace.PREFIXES)
     return app

@@ -99,6 +99,12 @@ class AlarmService:
         self._tz = _zone(policy.timezone)
         self._cameras: dict[int, _CameraAlarms] = {}
         self._lock = threading.Lock()
+        self._is_paused: Callable[[int], bool] = lambda _camera_id: False
+
+    def set_pause_lookup(self, is_paused: Callable[[int], bool]) -> None:
+        """Whether a camera is paused (Fleet): no alarm of any source is raised for a paused camera.
+        Set at assembly."""
+        self._is_paused = is_paused
 
     # --- ingest sinks ---------------------------------------------------------------------------
     def sinks_for(self, camera: Camera, stream: Stream) -> list:
@@ -135,7 +141,7 @@ class AlarmService:
         untrigger or after `duration_s` (default: the policy's `max_s`); a scenario's forced
         recording is such an alarm with its own duration."""
         label = _label(alarm_type)
-        cameras = self._cameras_for(user, camera_ids)
+        cameras = [c for c in self._cameras_for(user, camera_ids) if not self._is_paused(c.id)]
         now_ms = self._clock.now_ms()
         deadline_ms = now_ms + round((self._policy.max_s if duration_s is None else duration_s) * 1000)
         return [self._raise(c.id, TRIGGER, label, now_ms, self._live_picture(c), deadline_ms) for c in cameras]
@@ -253,6 +259,8 @@ class AlarmService:
     def _on_motion(self, camera_id: int, started: bool, at_ms: int, picture: Image.Image | None) -> None:
         """Motion start/end from a detect stream's sink (its ingest thread)."""
         if started:
+            if self._is_paused(camera_id):
+                return
             self._raise(camera_id, MOTION, MOTION_LABEL, at_ms, picture, None)
             return
         with self._lock:

@@ -30,6 +30,8 @@ from camvault.services.cameras import CameraService
 from camvault.services.ingest import IngestService
 from camvault.services.recordings import RecordingService
 from camvault.store.bandit import BanditQueries, ImageRow, SessionRow
+from camvault.store.object_store import ObjectStoreError
+from camvault.store.slice_files import SliceSource
 from camvault.store.store import Store
 from camvault.video.stills import picture_at, to_jpeg
 
@@ -92,7 +94,7 @@ class BanditService:
         self._queries = queries
         self._cameras = cameras
         self._recordings = recordings
-        self._checks = FileChecks(store.media)
+        self._checks = FileChecks(store.media, store.slice_files)
         self._status = StatusReader(store.media, queries, ingest, clock, slice_max_s=slice_max_s,
                                     min_free_bytes=min_free_bytes)
         self._open_camera_id = open_camera_id
@@ -142,10 +144,10 @@ class BanditService:
     def video(self, user: User, camera_id: int | None, video_id: str) -> VideoItem:
         return self._video_item(self._slice(user, camera_id, video_id))
 
-    def video_file(self, user: User, camera_id: int | None, video_id: str) -> tuple[Path, str]:
-        """The slice file and the name to download it as."""
+    def video_file(self, user: User, camera_id: int | None, video_id: str) -> tuple[SliceSource, str]:
+        """The slice file (on disk or in S3) and the name to download it as."""
         found = self._slice(user, camera_id, video_id)
-        return self._existing(found.path), rules.video_file_name(found)
+        return self._slice_source(found), rules.video_file_name(found)
 
     def video_picture(self, user: User, camera_id: int | None, video_id: str, offset_s: float, *,
                       thumbnail: bool) -> bytes:
@@ -156,8 +158,8 @@ class BanditService:
             raise BadRequest(f"'offset_secs' must be between 0 and {rules.length_secs(found.duration_ms)}",
                              key="offset_secs_out_of_range")
         try:
-            picture = picture_at(self._existing(found.path), offset_ms)
-        except (ValueError, OSError) as exc:
+            picture = picture_at(self._slice_source(found).media_input, offset_ms)
+        except (ValueError, OSError, ObjectStoreError) as exc:
             log.error("video %s: no picture at %d ms: %s", video_id, offset_ms, exc)
             raise NotFound(f"Video {video_id} has no readable picture there", key="picture_not_found") from None
         side = THUMB_SIDE_PX if thumbnail else None
@@ -285,6 +287,13 @@ class BanditService:
             self._scope(user, scope_camera_id)
         elif not can_play_records(user, camera_id):
             raise Forbidden(f"You may not play the records of camera {camera_id}", key="records_forbidden")
+
+    def _slice_source(self, s: Slice) -> SliceSource:
+        found = self._store.slice_files.locate(s)
+        if found is None:
+            log.error("%s is indexed but its file is missing (on disk and in S3)", s.path)
+            raise NotFound("The file is missing", key="file_missing")
+        return found
 
     def _existing(self, relpath: str) -> Path:
         path = self._store.media.absolute(relpath)

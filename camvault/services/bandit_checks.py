@@ -11,6 +11,8 @@ from collections import OrderedDict
 from camvault.core.bandit import DURATION_TOLERANCE_MS
 from camvault.core.model import Slice
 from camvault.store.media import MediaStore
+from camvault.store.object_store import ObjectStoreError
+from camvault.store.slice_files import SliceFiles
 from camvault.video.integrity import StillCheck, VideoCheck, check_still, check_video
 
 log = logging.getLogger(__name__)
@@ -41,22 +43,28 @@ class VerdictCache:
 
 
 class FileChecks:
-    def __init__(self, media: MediaStore) -> None:
+    def __init__(self, media: MediaStore, slice_files: SliceFiles) -> None:
         self._media = media
+        self._slice_files = slice_files
         self._verdicts = VerdictCache()
 
     def video(self, s: Slice) -> VideoCheck:
-        """The verdict on a slice's file (a missing file is not sound)."""
-        path = self._media.absolute(s.path)
+        """The verdict on a slice's file, on disk or only in S3 (a missing file is not sound)."""
+        source = self._slice_files.locate(s)
         try:
-            stat = path.stat()
+            key = ("video", s.path, *source.identity, s.size_bytes, s.duration_ms) if source else None
         except OSError:
+            key = None
+        if key is None:
             return VideoCheck(problems=("file missing",))
-        key = ("video", s.path, stat.st_size, stat.st_mtime_ns, s.size_bytes, s.duration_ms)
         found = self._verdicts.get(key)
         if found is None:
-            found = check_video(path, size_bytes=s.size_bytes, duration_ms=s.duration_ms,
-                                tolerance_ms=DURATION_TOLERANCE_MS)
+            try:
+                with source.local_copy() as path:
+                    found = check_video(path, size_bytes=s.size_bytes, duration_ms=s.duration_ms,
+                                        tolerance_ms=DURATION_TOLERANCE_MS)
+            except (ObjectStoreError, OSError) as exc:
+                return VideoCheck(problems=(f"unreadable: {exc}",))
             if not found.is_valid:
                 log.warning("video file %s is not sound: %s", s.path, "; ".join(found.problems))
             self._verdicts.put(key, found)

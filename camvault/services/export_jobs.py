@@ -157,11 +157,11 @@ class ExportRunner:
     def _parts(self, export: Export, slices: list[Slice]) -> list[ExportPart]:
         parts = []
         for s in slices:
-            path = self._store.media.absolute(s.path)
-            if path.is_file():
-                parts.append(ExportPart(path, s.start_ms))
+            source = self._store.slice_files.media_input(s)      # a local path, or a URL into S3
+            if source is not None:
+                parts.append(ExportPart(source, s.start_ms))
             else:
-                log.warning("export %d: slice file %s is missing; skipped", export.id, s.path)
+                log.warning("export %d: slice file %s is missing (on disk and in S3); skipped", export.id, s.path)
         if not parts:
             raise NothingToExport("no slice of the range is left on disk")
         return parts

@@ -35,6 +35,7 @@ class IngestService:
         self._forget_hooks: list[Callable[[int], None]] = []
         self._ptz_for: Callable[[Camera], PtzView | None] = lambda _camera: None
         self._controls_for: Callable[[Camera, Stream], ControlsView | None] = lambda _camera, _stream: None
+        self._is_paused: Callable[[int], bool] = lambda _camera_id: False
         self._lock = threading.Lock()
 
     def add_sink_factory(self, factory: Callable[[Camera, Stream], list[PacketSink]],
@@ -56,10 +57,15 @@ class IngestService:
         pipeline. Set at assembly, before any camera starts."""
         self._controls_for = controls_for
 
+    def set_pause_lookup(self, is_paused: Callable[[int], bool]) -> None:
+        """Whether a camera is paused (the Fleet runtime flag): a paused camera's streams are not
+        pulled at all (no recording, no motion, no live). Set at assembly, before any camera starts."""
+        self._is_paused = is_paused
+
     def apply(self, camera: Camera) -> None:
-        """(Re)start the camera's streams to match its definition; stops them if it is disabled."""
+        """(Re)start the camera's streams to match its definition; stops them if it is disabled or paused."""
         self.remove(camera.id)
-        if not camera.enabled:
+        if not camera.enabled or self._is_paused(camera.id):
             return
         for stream in camera.streams:
             if not (stream.ignored or stream.on_demand):
@@ -73,7 +79,8 @@ class IngestService:
         if entry is not None:
             _stop_all([entry[0]])
         stream = camera.stream(stream_id)
-        if camera.enabled and stream is not None and not (stream.ignored or stream.on_demand):
+        if camera.enabled and stream is not None and not (stream.ignored or stream.on_demand
+                                                          or self._is_paused(camera.id)):
             self._start(camera, stream)
 
     def _start(self, camera: Camera, stream: Stream) -> None:

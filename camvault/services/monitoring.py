@@ -91,6 +91,10 @@ class MonitoringService:
         content = self._file.read()
         return content.get("max_metadata_sources") if content and self._is_valid(content) else None
 
+    def node_uuid(self) -> str | None:
+        """This node's UUID: the licence's `uuid` (None before the first start wrote a licence)."""
+        return (self._file.read() or {}).get("uuid")
+
     def has_module(self, module: str) -> bool:
         content = self._file.read() or {}
         return self._is_valid(content) and module in content.get("active_modules", [])

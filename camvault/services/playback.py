@@ -127,10 +127,10 @@ class PlaybackService:
         """Slices of the stream, or of any stream of the camera when that one has none."""
         own = self._store.slices.list(camera_ids=[camera_id], stream_id=stream_id, limit=1)
         only = stream_id if own else None
-        media = self._store.media
+        media, files = self._store.media, self._store.slice_files
 
         def lookup(from_ms: int, limit: int) -> list[Part]:
             found: list[Slice] = self._store.slices.list(camera_ids=[camera_id], stream_id=only,
                                                          from_ms=from_ms or None, limit=limit)
-            return [Part(media.absolute(s.path), s.start_ms, s.stop_ms) for s in found]
+            return [Part(files.media_input(s) or media.absolute(s.path), s.start_ms, s.stop_ms) for s in found]
         return lookup

@@ -7,7 +7,6 @@ import logging
 import threading
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from camvault.core.clock import Clock
 from camvault.core.errors import BadRequest, Conflict, Forbidden, NotFound
@@ -16,6 +15,7 @@ from camvault.core.reconcile import PARTIAL_SUFFIX, plan_reconcile
 from camvault.core.retention import RetentionPolicy, choose_prunable
 from camvault.core.rights import can_play_records, can_view
 from camvault.core.slicename import parse_slice_name
+from camvault.store.slice_files import SliceSource
 from camvault.store.store import Store
 from camvault.video.probe import probe, salvage
 
@@ -51,6 +51,10 @@ class RecordingHooks:
     before_index: list[Callable[[Slice], Slice]] = field(default_factory=list)
     keep: list[Callable[[], Collection[int]]] = field(default_factory=list)
     after_prune: list[Callable[[list[Slice]], None]] = field(default_factory=list)
+    after_index: list[Callable[[Slice], None]] = field(default_factory=list)
+    """Hears each slice once its row is in (the S3 upload queue); runs on recorder threads."""
+    after_delete: list[Callable[[list[Slice]], None]] = field(default_factory=list)
+    """Hears every deleted slice (retention or a user's request), after its row and file are gone."""
 
 
 class RecordingService:
@@ -69,7 +73,13 @@ class RecordingService:
                 s = hook(s)
             except Exception:
                 log.exception("slice %s: indexing hook failed; indexed as it is", s.path)
-        return self._store.slices.insert(s)
+        indexed = self._store.slices.insert(s)
+        for after in self.hooks.after_index:
+            try:
+                after(indexed)
+            except Exception:
+                log.exception("slice %s: after-index hook failed", indexed.path)
+        return indexed
 
     # --- queries --------------------------------------------------------------------------------
     def list_for(self, user: User, *, camera_ids: list[int] | None, from_ms: int | None, to_ms: int | None,
@@ -87,19 +97,19 @@ class RecordingService:
                                         limit=limit + 1, offset=offset)
         return SlicePage(found[:limit], has_more=len(found) > limit)
 
-    def slice_file(self, user: User, camera_id: int, start_ms: int, slice_type: str) -> tuple[Slice, Path]:
-        """The file of the slice a download URL names."""
+    def slice_file(self, user: User, camera_id: int, start_ms: int, slice_type: str) -> tuple[Slice, SliceSource]:
+        """The file of the slice a download URL names (on disk or in S3)."""
         self._visible_cameras(user, [camera_id])
         if not can_play_records(user, camera_id):
             raise Forbidden(f"You may not play the records of camera {camera_id}", key="records_forbidden")
         found = self._store.slices.find(camera_id, start_ms, slice_type)
         if found is None:
             raise NotFound("Slice not found", key="slice_not_found")
-        path = self._store.media.absolute(found.path)
-        if not path.is_file():
+        source = self._store.slice_files.locate(found)
+        if source is None:
             log.error("slice %s is indexed but its file is missing", found.path)
             raise NotFound("Slice file not found", key="slice_not_found")
-        return found, path
+        return found, source
 
     def _visible_cameras(self, user: User, camera_ids: list[int] | None) -> list[int] | None:
         known = {c.id for c in self._store.cameras.list()}
@@ -116,7 +126,9 @@ class RecordingService:
     def reconcile(self) -> ReconcileReport:
         """Make files and rows agree after a crash or an outside change; logs what it did."""
         media, repo = self._store.media, self._store.slices
-        plan = plan_reconcile(media.list_slice_files(), repo.iter_paths(), repo.garbage_paths())
+        files = list(media.list_slice_files())
+        only_in_s3 = self._store.uploads.uploaded_paths().difference(files)   # not missing: read from S3
+        plan = plan_reconcile(files, (p for p in repo.iter_paths() if p not in only_in_s3), repo.garbage_paths())
         counts = dict.fromkeys(ReconcileReport.__dataclass_fields__, 0)
         for path in plan.unlink_garbage:
             media.unlink(path)
@@ -199,6 +211,11 @@ class RecordingService:
         for path in paths:
             self._store.media.unlink(path)
         self._store.slices.forget_garbage(paths)
+        for after in self.hooks.after_delete:
+            try:
+                after(doomed)
+            except Exception:
+                log.exception("retention: after-delete hook failed")
 
     def _policy(self) -> RetentionPolicy:
         per_camera = {c.id: round(c.retention_days * DAY_MS) for c in self._store.cameras.list()

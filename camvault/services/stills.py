@@ -71,9 +71,9 @@ class StillService:
         """The picture recorded at `time_ms` (the last frame at or before it in the covering slice of
         the best-quality stream); NotFound when nothing was recorded then."""
         chosen = self._covering_slice(camera, time_ms)
-        path = self._store.media.absolute(chosen.path)
         try:
-            return picture_at(path, time_ms - chosen.start_ms)
+            return picture_at(self._store.slice_files.media_input(chosen) or self._store.media.absolute(chosen.path),
+                              time_ms - chosen.start_ms)
         except (ValueError, OSError) as exc:
             log.error("slice %s: no picture at %d ms: %s", chosen.path, time_ms - chosen.start_ms, exc)
             raise NotFound(f"The recording of camera {camera.id} at {format_iso_ms(time_ms)} is unreadable",

@@ -75,6 +75,31 @@ slices = Table(
     Index("ix_slices_start", "start_ms"),
 )
 
+slice_uploads = Table(
+    "slice_uploads", metadata,
+    Column("id", ID_TYPE, primary_key=True, autoincrement=True),
+    Column("slice_id", BigInteger, nullable=False),
+    Column("camera_id", Integer, nullable=False),
+    Column("path", Text, nullable=False, unique=True),
+    Column("stop_ms", BigInteger, nullable=False),
+    Column("size_bytes", BigInteger, nullable=False),
+    Column("state", String(10), nullable=False),
+    Column("enqueued_ms", BigInteger, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_try_ms", BigInteger, nullable=False),
+    Column("object_key", Text, nullable=True),
+    Column("uploaded_at_ms", BigInteger, nullable=True),
+    Column("upload_ms", BigInteger, nullable=True),
+    Column("local_removed", Boolean, nullable=False, default=False),
+    Index("ix_slice_uploads_slice", "slice_id"),
+    Index("ix_slice_uploads_due", "state", "stop_ms"),
+    Index("ix_slice_uploads_camera", "camera_id", "state", "uploaded_at_ms"),
+    Index("ix_slice_uploads_uploaded", "state", "local_removed", "uploaded_at_ms"),
+)
+"""Where each slice stands with S3 (one row per slice once S3 is on): `queued` (to upload),
+`uploaded` (the object `object_key` is confirmed; `local_removed` once the local file is gone) or
+`deleting` (its slice was deleted: the object goes next, then the row)."""
+
 garbage = Table(
     "garbage", metadata,
     Column("id", ID_TYPE, primary_key=True, autoincrement=True),
@@ -319,4 +344,57 @@ sensor_controls = Table(                                     # OAK sensor contro
     Column("sensor", String(16), primary_key=True),
     Column("control_json", Text, nullable=False),
     Column("updated_ms", BigInteger, nullable=False),
+)
+
+# Fleet dialect (0018): organisations, their sites, which users see which site, fleet camera states
+fleet_organisations = Table(
+    "fleet_organisations", metadata,
+    Column("uuid", String(36), primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("created_ms", BigInteger, nullable=False),
+)
+
+fleet_sites = Table(
+    "fleet_sites", metadata,
+    Column("uuid", String(36), primary_key=True),
+    Column("organisation_uuid", String(36), ForeignKey("fleet_organisations.uuid", ondelete="CASCADE"),
+           nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("opening_hours_json", Text, nullable=True),            # core.fleet.OpeningHours; NULL: config default
+    Column("created_ms", BigInteger, nullable=False),
+)
+
+fleet_site_users = Table(
+    "fleet_site_users", metadata,
+    Column("site_uuid", String(36), ForeignKey("fleet_sites.uuid", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+fleet_cameras = Table(                                        # one row per camera that ever registered
+    "fleet_cameras", metadata,
+    Column("camera_id", Integer, ForeignKey("cameras.id", ondelete="CASCADE"), primary_key=True,
+           autoincrement=False),
+    Column("state", String(16), nullable=False),              # core.fleet.STATES
+    Column("site_uuid", String(36), ForeignKey("fleet_sites.uuid", ondelete="SET NULL"), nullable=True),
+    Column("position_uuid", String(36), nullable=True),       # cameraPositionId: new at each claim and move
+    Column("name", String(200), nullable=True),               # fleet name; NULL: the camera's own name
+    Column("direction1_alias", String(200), nullable=True),
+    Column("direction2_alias", String(200), nullable=True),
+    Column("registered_ms", BigInteger, nullable=False),
+    Column("claimed_ms", BigInteger, nullable=True),
+    Column("updated_ms", BigInteger, nullable=False),
+    Index("ix_fleet_cameras_site", "site_uuid"),
+)
+
+fleet_state_requests = Table(                                 # put-camera-state-requests, applied by a worker
+    "fleet_state_requests", metadata,
+    Column("uuid", String(36), primary_key=True),
+    Column("camera_id", Integer, ForeignKey("cameras.id", ondelete="CASCADE"), nullable=False),
+    Column("new_state", String(16), nullable=False),          # running or paused
+    Column("status", String(16), nullable=False),             # created, applied, failed
+    Column("message", Text, nullable=False, default=""),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("done_ms", BigInteger, nullable=True),
+    Index("ix_fleet_state_requests_status", "status", "created_ms"),
 )

@@ -31,9 +31,9 @@ class NothingToExport(Exception):
 
 @dataclass(frozen=True)
 class ExportPart:
-    """One slice file and the wall-clock time (epoch ms) of its timestamp 0."""
+    """One slice file (a path, or a URL PyAV reads) and the wall-clock time (epoch ms) of its timestamp 0."""
 
-    path: Path
+    path: Path | str
     start_ms: int
 
 

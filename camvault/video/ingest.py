@@ -52,6 +52,10 @@ class StreamState:
     packets: int = 0
     last_error: str = ""
     sessions: int = 0
+    session_packets: int = 0
+    """Packets of the current (or last) session."""
+    session_first_packet_ms: int | None = None
+    """When the current (or last) session's first packet arrived (Fleet `encodedFramesProportion`)."""
 
 
 class IngestWorker:
@@ -103,6 +107,7 @@ class IngestWorker:
         self.state.width, self.state.height, self.state.fps = info.width, info.height, info.fps
         self.state.connected, self.state.last_error = True, ""
         self.state.sessions += 1
+        self.state.session_packets, self.state.session_first_packet_ms = 0, None
         self._event(True, f"{info.encoding} {info.width}x{info.height}")
         if self._on_media:
             self._on_media(self.stream, session)
@@ -138,6 +143,9 @@ class IngestWorker:
                 anchor, wall_ms = (now_ms, ticks * tb_ms), now_ms
             self.state.last_packet_ms = now_ms
             self.state.packets += 1
+            self.state.session_packets += 1
+            if self.state.session_first_packet_ms is None:
+                self.state.session_first_packet_ms = now_ms
             if self.state.packets == 1 or packet.is_keyframe:
                 self._backoff.reset()
             for sink in self._sinks:

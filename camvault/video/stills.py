@@ -68,9 +68,10 @@ def decode_keyframe(keyframe: Keyframe) -> Image.Image:
     return frames[0].to_image()
 
 
-def picture_at(path: Path, offset_ms: int) -> Image.Image:
-    """The picture shown `offset_ms` after the start of a slice file (the last frame at or before
-    it; the first frame if the offset is before it). ValueError if the file has no picture."""
+def picture_at(path: Path | str, offset_ms: int) -> Image.Image:
+    """The picture shown `offset_ms` after the start of a slice file (a path, or a URL PyAV reads:
+    the last frame at or before it; the first frame if the offset is before it). ValueError if the
+    file has no picture."""
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         target = offset_ms / 1000 / float(stream.time_base) + (stream.start_time or 0)
@@ -81,7 +82,7 @@ def picture_at(path: Path, offset_ms: int) -> Image.Image:
                 break
             chosen = frame
         if chosen is None:
-            raise ValueError(f"no picture in {path.name}")
+            raise ValueError(f"no picture in {Path(path).name}")
         return chosen.to_image()
 
 

@@ -24,7 +24,8 @@ DYNAMIC_KEYS = {"ptz_invalid_{}_id": ("preset", "tour")}
 
 
 OTHER_DIALECTS = ("api/oak/", "api/bandit/", "core/bandit.py", "store/bandit.py", "services/bandit",
-                  "services/sensors.py", "services/sensor_controls.py", "core/sensor_streams.py")
+                  "services/sensors.py", "services/sensor_controls.py", "core/sensor_streams.py",
+                  "api/fleet/", "core/fleet.py", "store/fleet.py", "services/fleet")
 """Modules whose errors only the OAK and Bandit dialects show (in English, as those products do)."""
 
 

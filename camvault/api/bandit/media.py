@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from camvault.api.bandit.auth import BanditUser, CameraScope
 from camvault.api.bandit.json import item_json, listing_json, status_json, version_json
 from camvault.api.deps import ServicesDep
+from camvault.api.ranged import slice_download
 from camvault.core.bandit import parse_paging
 from camvault.core.errors import BadRequest
 
@@ -63,9 +64,10 @@ def delete_video(video_id: str, services: ServicesDep, user: BanditUser, camera:
 
 
 @router.api_route("/2/videos/{video_id}/contents", methods=["GET", "HEAD"])
-def video_contents(video_id: str, services: ServicesDep, user: BanditUser, camera: CameraScope) -> Response:
-    path, name = services.bandit.video_file(user, camera, video_id)
-    return FileResponse(path, media_type=MATROSKA, filename=name)
+def video_contents(video_id: str, services: ServicesDep, user: BanditUser, camera: CameraScope,
+                   request: Request) -> Response:
+    source, name = services.bandit.video_file(user, camera, video_id)
+    return slice_download(source, request, media_type=MATROSKA, filename=name)
 
 
 @router.get("/2/videos/{video_id}/thumb")

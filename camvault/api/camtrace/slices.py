@@ -6,13 +6,13 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import FileResponse
 
 from camvault.api.camtrace.auth import CamtraceUser
 from camvault.api.camtrace.cameras import parse_camera_id
 from camvault.api.camtrace.paging import Paging, set_next_link
 from camvault.api.camtrace.responses import json_answer
 from camvault.api.deps import ServicesDep
+from camvault.api.ranged import slice_download
 from camvault.core.errors import BadRequest, NotFound
 from camvault.core.model import Slice
 from camvault.core.timefmt import format_iso_ms, parse_iso_ms
@@ -64,10 +64,10 @@ def list_slices(request: Request, response: Response, services: ServicesDep, use
 
 @router.get("/slices/{camera_id}/{start}/{slice_type}/download")
 def download_slice(camera_id: str, start: str, slice_type: str, services: ServicesDep,
-                   user: CamtraceUser) -> Response:
+                   user: CamtraceUser, request: Request) -> Response:
     if slice_type not in ("a", "r"):
         raise NotFound("Slice not found", key="slice_not_found")
-    found, path = services.recordings.slice_file(user, parse_camera_id(camera_id),
+    found, source = services.recordings.slice_file(user, parse_camera_id(camera_id),
                                                  parse_iso_ms(start, field="start"), slice_type)
     filename = f"{found.camera_id}-{format_iso_ms(found.start_ms).replace(':', '-')}-{found.type}.mkv"
-    return FileResponse(path, media_type="video/x-matroska", filename=filename)
+    return slice_download(source, request, media_type="video/x-matroska", filename=filename)

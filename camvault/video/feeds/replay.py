@@ -37,9 +37,9 @@ NEXT_PARTS = 8
 
 @dataclass(frozen=True)
 class Part:
-    """One slice file and its wall-clock span (its timestamp 0 is at `start_ms`)."""
+    """One slice file (a path, or a URL PyAV reads) and its wall-clock span (its timestamp 0 is at `start_ms`)."""
 
-    path: Path
+    path: Path | str
     start_ms: int
     stop_ms: int
 
