@@ -31,6 +31,7 @@ from camvault.core.errors import (
 )
 from camvault.core.fleet import FleetCamera, OpeningHours, Site, StateRequest
 from camvault.core.model import Camera, User
+from camvault.core.rights import require_admin
 from camvault.services.fleet_metrics import CameraMetrics, FleetMetrics
 from camvault.services.fleet_sites import user_uuid
 from camvault.services.ingest import IngestService
@@ -73,6 +74,12 @@ class FleetService:
             if self._paused is None:
                 self._paused = self._store.fleet.paused_ids()
             return camera_id in self._paused
+
+    def devices(self, user: User) -> list[tuple[Camera, FleetCamera | None]]:
+        """Every camvault camera with its fleet row (None: never registered), for an admin to learn the
+        uuid and serial number a device registers with."""
+        require_admin(user)
+        return [(c, self._store.fleet.camera(c.id)) for c in self._store.cameras.list()]
 
     # --- lifecycle ------------------------------------------------------------------------------
     def register(self, user: User, camera_uuid: str, serial: str) -> tuple[FleetCamera, bool]:

@@ -251,6 +251,10 @@ def test_site_visibility(fx):
     admin_id = user_uuid(fx.node.users.by_name("admin").id)
     assert http.get(f"/fleet/cameras?userId={admin_id}", headers=carl).status_code == 403
     assert http.get(f"/fleet/cameras?siteId={fx.site_b}", headers=carl).status_code == 403
+    devices = {d["camvaultId"]: d for d in http.get("/fleet/admin/devices", headers=admin).json()}
+    assert devices[3] == {"id": on_b, "camvaultId": 3, "name": "Idle 3", "serialNumber": "SN-3",
+                          "state": "running"}
+    assert http.get("/fleet/admin/devices", headers=carl).status_code == 403
     users = http.get("/fleet/admin/users", headers=admin).json()
     assert {"id": carl_id, "name": "carl", "profile": "consult", "siteIds": [fx.site_a]} in users
 

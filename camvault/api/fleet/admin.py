@@ -55,6 +55,12 @@ def revoke(site_id: str, user_name: str, user: FleetAdmin, services: ServicesDep
     return Response(status_code=204)
 
 
+@router.get("/admin/devices")
+def devices(user: FleetAdmin, services: ServicesDep) -> list[dict]:
+    return [{"id": camera.uuid, "camvaultId": camera.id, "name": camera.name, "serialNumber": camera.serial_number,
+             "state": row.state if row else None} for camera, row in services.fleet.cameras.devices(user)]
+
+
 @router.get("/admin/users")
 def users(user: FleetAdmin, services: ServicesDep) -> list[dict]:
     return [{"id": fleet_id, "name": u.name, "profile": u.profile.value, "siteIds": site_ids}
