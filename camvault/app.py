@@ -32,6 +32,7 @@ from camvault.services.metadata_connectors import ConnectorService
 from camvault.services.monitoring import MonitoringService
 from camvault.services.mosaics import MosaicService
 from camvault.services.playback import PlaybackService, PlaybackSettings
+from camvault.services.playback_http import RecordedMp4Service
 from camvault.services.protection import ProtectionService
 from camvault.services.ptz import PtzService, onvif_settings
 from camvault.services.recordings import RecordingService, RetentionWorker
@@ -40,9 +41,12 @@ from camvault.services.scenarios import ScenarioService
 from camvault.services.screens import ScreenService, ScreenSpec
 from camvault.services.sensor_controls import SensorControls
 from camvault.services.sensors import SensorService
+from camvault.services.sessions import SessionService
+from camvault.services.source_check import SourceCheckService
 from camvault.services.snapshots import SnapshotService
 from camvault.services.stills import StillService
 from camvault.services.system import SystemService
+from camvault.services.timeline import TimelineService
 from camvault.services.tasks import TaskService
 from camvault.services.uploads import UploadService, UploadWorker
 from camvault.services.users import UserService
@@ -51,6 +55,7 @@ from camvault.store.bandit import BanditQueries
 from camvault.store.export_volumes import ExportVolumes
 from camvault.store.object_store import S3ObjectStore
 from camvault.store.store import Store
+from camvault.store.timeline import TimelineQueries
 from camvault.store.vdg_targets import ExportTargets
 from camvault.video.live import LiveHub
 from camvault.video.mjpeg.hub import MjpegHub
@@ -101,10 +106,14 @@ class Camvault:
         self.stills = StillService(self.store, self.cameras, self.ingest)
         self.snapshots = SnapshotService(self.store, self.cameras, self.stills, self.clock)
         self.users = UserService(self.store.users, self.clock, secret=self.store.settings.secret)
+        self.sessions = SessionService(self.users, self.clock, self.store.settings.secret,
+                                       ttl_s=config.server.session_ttl_s)
         self.playback = PlaybackService(self.store, self.live, self.alarms,
                                         PlaybackSettings(delay_s=config.live.delay_s,
                                                          delay_max_bytes=config.live.delay_max_bytes,
                                                          post_alarm_s=rec.post_alarm_s))
+        self.recorded_mp4 = RecordedMp4Service(self.playback)
+        self.timeline = TimelineService(self.store, TimelineQueries(self.store.engine))
         self.mjpeg = MjpegHub(self.live, max_fps=config.live.mjpeg_max_fps, grace_s=config.live.mjpeg_grace_s)
         self.live_view = LiveViewService(self.cameras, self.live, self.mjpeg, mosaic_size=Size(
             config.live.mosaic_width_px, config.live.mosaic_height_px))
@@ -159,10 +168,12 @@ class Camvault:
                                  audit=self.audit, monitoring=self.monitoring, tasks=self.tasks,
                                  exports=self.exports, protection=self.protection, alarms=self.alarms,
                                  ptz=self.ptz, live_view=self.live_view,
-                                 playback=self.playback, mosaics=self.mosaics, screens=self.screens,
+                                 playback=self.playback, recorded_mp4=self.recorded_mp4, timeline=self.timeline,
+                                 mosaics=self.mosaics, screens=self.screens,
                                  commands=self.commands, maps=self.maps, folders=self.folders,
                                  metadata=self.metadata, scenarios=self.scenarios, bandit=self.bandit,
-                                 sensors=self.sensors, vdg=self.vdg, uploads=self.uploads, fleet=self.fleet)
+                                 sensors=self.sensors, vdg=self.vdg, uploads=self.uploads, fleet=self.fleet,
+                                 sessions=self.sessions, source_check=SourceCheckService())
 
     def _oak_anonymous_user(self) -> User | None:
         name = self.config.oak.anonymous_user

@@ -32,6 +32,8 @@ class ServerConfig(Strict):
     public_host: str | None = Field(None, description="Host name clients use to reach this node; "
                                     "defaults to the Host header of each request.")
     timezone: str = Field("UTC", description="IANA time zone reported by getservertime.")
+    session_ttl_s: float = Field(12 * 3600, ge=60, le=30 * 86400, description="Lifetime of a web UI login "
+                                 "(session cookie), in seconds.")
 
 
 class ExportDirConfig(Strict):

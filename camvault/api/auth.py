@@ -8,8 +8,9 @@ from typing import Protocol, Sequence
 
 from starlette.requests import HTTPConnection
 
+from camvault.api.deps import get_services
 from camvault.core.credentials import decode_basic
-from camvault.core.errors import Unauthorized
+from camvault.core.errors import Forbidden, Unauthorized
 from camvault.core.model import User
 from camvault.services.users import UserService
 
@@ -44,6 +45,31 @@ class QueryPasswordAuth:
         if self.user_arg not in query or any(arg in query for arg in self.defer_if):
             return None
         return users.authenticate_password(query[self.user_arg], query.get(self.password_arg, ""))
+
+
+SESSION_COOKIE = "camvault_session"
+CSRF_HEADER = "x-requested-with"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+SAME_SITE_FETCH = ("same-origin", "none")
+
+
+class SessionCookieAuth:
+    """The web UI's session cookie (`POST /api/session`, docs/ref/web.md). A browser sends it with
+    every request, so against cross-site request forgery: a request whose `Sec-Fetch-Site` says
+    another site is refused, and a changing method (POST, PUT, PATCH, DELETE) needs an
+    `X-Requested-With` header (which no cross-origin page may send without a CORS approval that
+    camvault never gives). Both are 403; an expired, revoked or forged cookie is 401."""
+
+    def authenticate(self, request: HTTPConnection, users: UserService) -> User | None:
+        token = request.cookies.get(SESSION_COOKIE)
+        if not token:
+            return None
+        if request.headers.get("sec-fetch-site", "same-origin") not in SAME_SITE_FETCH:
+            raise Forbidden("A session cookie is not accepted from another site", key="session_cross_site")
+        if request.scope.get("method", "GET") not in SAFE_METHODS and CSRF_HEADER not in request.headers:
+            raise Forbidden("A change with a session cookie needs the X-Requested-With header",
+                            key="session_csrf_header")
+        return get_services(request).sessions.resume(token).user
 
 
 def authenticate(request: HTTPConnection, users: UserService, schemes: Sequence[AuthScheme]) -> User:

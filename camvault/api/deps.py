@@ -21,15 +21,19 @@ from camvault.services.metadata import MetadataService
 from camvault.services.monitoring import MonitoringService
 from camvault.services.mosaics import MosaicService
 from camvault.services.playback import PlaybackService
+from camvault.services.playback_http import RecordedMp4Service
 from camvault.services.protection import ProtectionService
 from camvault.services.ptz import PtzService
 from camvault.services.recordings import RecordingService
 from camvault.services.scenarios import ScenarioService
 from camvault.services.sensors import SensorService
+from camvault.services.sessions import SessionService
+from camvault.services.source_check import SourceCheckService
 from camvault.services.screens import ScreenService
 from camvault.services.snapshots import SnapshotService
 from camvault.services.stills import StillService
 from camvault.services.system import SystemService
+from camvault.services.timeline import TimelineService
 from camvault.services.tasks import TaskService
 from camvault.services.uploads import UploadService
 from camvault.services.users import UserService
@@ -55,6 +59,8 @@ class Services:
     ptz: PtzService
     live_view: LiveViewService
     playback: PlaybackService
+    recorded_mp4: RecordedMp4Service
+    timeline: TimelineService
     mosaics: MosaicService
     screens: ScreenService
     commands: CommandService
@@ -67,6 +73,8 @@ class Services:
     fleet: FleetServices
     uploads: UploadService
     vdg: VdgExportService
+    sessions: SessionService
+    source_check: SourceCheckService
 
 
 def get_services(request: Request) -> Services:

@@ -14,9 +14,11 @@ from camvault.api import bandit, camtrace
 from camvault.api import oak
 from camvault.api import fleet
 from camvault.api import vdg
+from camvault.api import session
 from camvault.api.camtrace.jsonp import install_jsonp
 from camvault.api.errors import ErrorShapers
 from camvault.app import Camvault
+from camvault import web
 
 log = logging.getLogger(__name__)
 
@@ -50,4 +52,7 @@ def build_http_app(node: Camvault, *, announce=print) -> FastAPI:
     shapers.register(vdg.PREFIXES, vdg.shape_error)
     vdg.include(app)
     install_jsonp(app, camtrace.PREFIXES)
+    shapers.register(session.PREFIXES, session.shape_error)
+    session.include(app)
+    web.include(app)
     return app

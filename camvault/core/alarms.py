@@ -125,9 +125,12 @@ def alarm_stream(camera: Camera) -> Stream | None:
 @dataclass(frozen=True)
 class AlarmFilter:
     """What an alarm list is restricted to; None means no restriction on that field.
-    `text`: a case-insensitive substring of the description."""
+    `text`: a case-insensitive substring of the description; `kind`: MOTION or TRIGGER; `active`:
+    True for alarms that have not ended, False for ended ones."""
 
     camera_ids: list[int] | None = None
     from_ms: int | None = None
     to_ms: int | None = None
     text: str | None = None
+    kind: str | None = None
+    active: bool | None = None

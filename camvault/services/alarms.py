@@ -14,6 +14,7 @@ by one lock (taken before a sink's own lock, never after). Times are epoch ms UT
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import logging
 import secrets
@@ -166,7 +167,7 @@ class AlarmService:
         if where.from_ms is not None and where.to_ms is not None and where.from_ms > where.to_ms:
             raise BadRequest("'from' must not be after 'to'", key="invalid_range")
         visible = self._visible(user, where.camera_ids)
-        where = AlarmFilter(visible, where.from_ms, where.to_ms, where.text)
+        where = dataclasses.replace(where, camera_ids=visible)
         found = self._store.alarms.list(where, limit=limit + 1, offset=offset)
         return AlarmPage(found[:limit], has_more=len(found) > limit)
 

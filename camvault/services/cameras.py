@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from camvault.config import CameraConfig
 from camvault.core.alarms import CameraAlarmSettings
@@ -156,6 +156,20 @@ class CameraService:
         camera = self._build(spec, camera_id, origin="api", previous=previous)
         self._store.cameras.upsert(camera, self._clock.now_ms())
         self._store.alarm_settings.put(camera.id, spec.alarm_settings)
+        self._ingest.apply(camera)
+        log.info("camera %s changed by %s", camera_id, user.name)
+        return self._view(camera)
+
+    def patch(self, user: User, camera_id: int, *, name: str | None = None, enabled: bool | None = None) -> CameraView:
+        """Change only the name and/or whether the camera is enabled; everything else (source,
+        streams, alarm settings) stays as it is."""
+        require_admin(user)
+        previous = self._editable(camera_id)
+        if name is not None and not name.strip():
+            raise BadRequest("A camera needs a name", key="camera_name_required")
+        camera = replace(previous, name=previous.name if name is None else name.strip(),
+                         enabled=previous.enabled if enabled is None else enabled)
+        self._store.cameras.upsert(camera, self._clock.now_ms())
         self._ingest.apply(camera)
         log.info("camera %s changed by %s", camera_id, user.name)
         return self._view(camera)

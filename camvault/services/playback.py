@@ -80,6 +80,14 @@ class PlaybackService:
         return AlarmFeed(None, is_active=lambda: False, label=f"last alarm {camera_id}",
                          latest_replay=lambda: self._latest_alarm_replay(camera, stream.stream_id))
 
+    def records_lookup(self, user: User, camera_id: int, stream_id: int) -> PartsLookup:
+        """The replay's slice selection for stream `camera_id.stream_id` (other readers of recorded
+        video, e.g. the fMP4 remux); NotFound / Forbidden (records right) as `open`."""
+        self._stream_of(camera_id, stream_id)
+        if not can_play_records(user, camera_id):
+            raise Forbidden(f"You may not play the records of camera {camera_id}", key="records_forbidden")
+        return self._lookup(camera_id, stream_id)
+
     # --- helpers ---------------------------------------------------------------------------------
     def _stream_of(self, camera_id: int, stream_id: int) -> Camera:
         camera = self._store.cameras.get(camera_id)

@@ -2,7 +2,9 @@
 
 `protect` stores the range and marks the slices already recorded in it; `mark` is the recording
 hook that protects a slice indexed later (e.g. the one being written) when it overlaps a stored
-range. Rights: Admin or Protection profile, and the view right on the camera. Thread-safe.
+range. Rights: Admin or Protection profile, and the view right on the camera; `list_for` (the list
+extension) needs only the view right, as the timeline shows protected ranges to every viewer.
+Thread-safe.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ import logging
 from dataclasses import dataclass
 
 from camvault.core.clock import Clock
+from camvault.core.errors import BadRequest
 from camvault.core.exports import ProtectedRange, check_range, check_slice_type
 from camvault.core.model import Profile, Slice, User
-from camvault.core.rights import require_profile
+from camvault.core.rights import can_view, require_profile
 from camvault.core.timefmt import format_iso_s
 from camvault.services.cameras import CameraService
 from camvault.store.store import Store
@@ -48,6 +51,19 @@ class ProtectionService:
         log.info("protected record %d: camera %d %s to %s (type %s) by %s; %d slices protected", stored.id,
                  req.camera_id, format_iso_s(req.from_ms), format_iso_s(req.to_ms), req.type, user.name, marked)
         return stored
+
+    def list_for(self, user: User, camera_ids: list[int] | None, from_ms: int | None, to_ms: int | None, *,
+                 limit: int, offset: int) -> tuple[list[ProtectedRange], bool]:
+        """One page (newest first) of the protected records of cameras the user may view, and whether
+        more follow. Naming a camera the user may not view is Forbidden, an unknown one NotFound."""
+        if from_ms is not None and to_ms is not None and from_ms > to_ms:
+            raise BadRequest("'from' must not be after 'to'", key="invalid_range")
+        if camera_ids is not None:
+            visible = [self._cameras.camera_for(user, c).id for c in dict.fromkeys(camera_ids)]
+        else:
+            visible = None if user.is_admin else [c.id for c in self._store.cameras.list() if can_view(user, c.id)]
+        found = self._store.precords.page(visible, from_ms, to_ms, limit=limit + 1, offset=offset)
+        return found[:limit], len(found) > limit
 
     def mark(self, s: Slice) -> Slice:
         """Recording hook (recorder threads): the slice, protected if a stored range overlaps it."""

@@ -164,6 +164,10 @@ class UserService:
     def get(self, user_id: int) -> User | None:
         return self._repo.get(user_id)
 
+    def active(self, user_id: int) -> User | None:
+        """The user with this id (rights re-read at most every USER_TTL_S), None when there is none."""
+        return self._user(user_id)
+
     def by_name(self, name: str) -> User | None:
         """The user with this name (its current rights), None when there is none."""
         return self._repo.get_by_name(name)

@@ -95,6 +95,10 @@ class AlarmRepo:
             query = query.where(alarms.c.time_ms <= where.to_ms)
         if where.text:
             query = query.where(alarms.c.description.icontains(where.text, autoescape=True))
+        if where.kind is not None:
+            query = query.where(alarms.c.kind == where.kind)
+        if where.active is not None:
+            query = query.where(alarms.c.end_ms.is_(None) if where.active else alarms.c.end_ms.is_not(None))
         query = query.order_by(alarms.c.time_ms.desc(), alarms.c.id.desc()).limit(limit).offset(offset)
         with self._engine.connect() as conn:
             return [_alarm(r) for r in conn.execute(query).mappings()]

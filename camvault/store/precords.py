@@ -1,7 +1,8 @@
 """Protected records: time ranges of a camera whose slices retention must never prune.
 
 `add` stores a range and marks the slices it overlaps as protected in one transaction;
-`covering` tells whether a slice being indexed falls in a stored range. Thread-safe.
+`covering` tells whether a slice being indexed falls in a stored range; `page` lists ranges
+(newest first). Thread-safe.
 """
 
 from __future__ import annotations
@@ -59,6 +60,21 @@ class ProtectedRangeRepo:
                                      t.c.to_ms > start_ms).limit(1)
         with self._engine.connect() as conn:
             return conn.execute(query).first() is not None
+
+    def page(self, camera_ids: list[int] | None, from_ms: int | None, to_ms: int | None, *, limit: int,
+             offset: int = 0) -> list[ProtectedRange]:
+        """Ranges of these cameras (None: every camera) overlapping [from_ms, to_ms], newest start first."""
+        t = protected_ranges
+        query = select(t)
+        if camera_ids is not None:
+            query = query.where(t.c.camera_id.in_(camera_ids))
+        if from_ms is not None:
+            query = query.where(t.c.to_ms > from_ms)
+        if to_ms is not None:
+            query = query.where(t.c.from_ms < to_ms)
+        query = query.order_by(t.c.from_ms.desc(), t.c.id.desc()).limit(limit).offset(offset)
+        with self._engine.connect() as conn:
+            return [ProtectedRange(**dict(r)) for r in conn.execute(query).mappings()]
 
     def list(self, camera_id: int, *, limit: int = 1000) -> list[ProtectedRange]:
         with self._engine.connect() as conn:

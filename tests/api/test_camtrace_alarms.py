@@ -25,7 +25,8 @@ def test_trigger_and_untrigger_answer_as_documented(client):
     alarms = listed(client).json()["alarms"]
     assert sorted(a["cameraId"] for a in alarms) == [1, 3]
     for alarm in alarms:
-        assert set(alarm) == {"id", "time", "recordTime", "cameraId", "description", "snapshot", "thumbnail"}
+        assert set(alarm) == {"id", "time", "recordTime", "cameraId", "description", "snapshot", "thumbnail",
+                              "kind", "endTime"}
         assert alarm["description"] == "porte1 Alarm"
         assert alarm["recordTime"] is None, "ignored cameras record nothing"
         assert alarm["time"].endswith("Z") and len(alarm["time"]) == 20

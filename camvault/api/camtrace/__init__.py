@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 
 from camvault.api.camtrace import (
     alarms,
+    camera_patch,
     cameras,
     devices,
     exports,
@@ -21,6 +22,7 @@ from camvault.api.camtrace import (
     metadata,
     monitoring,
     mosaics,
+    playback_http,
     precords,
     ptz,
     push,
@@ -32,7 +34,10 @@ from camvault.api.camtrace import (
     slices,
     snapshots,
     sort_criteria,
+    source_check,
     tasks,
+    timeline,
+    user_admin,
     users,
 )
 from camvault.api.camtrace.i18n import translate
@@ -45,14 +50,16 @@ passive screens' pages (`/screens/<id>/view`, `/events`): their errors have the 
 
 
 def shape_error(request: Request, exc: DomainError) -> Response:
-    headers = {"WWW-Authenticate": 'Basic realm="camvault"'} if isinstance(exc, Unauthorized) else None
+    challenge = isinstance(exc, Unauthorized) and "x-requested-with" not in request.headers
+    headers = {"WWW-Authenticate": 'Basic realm="camvault"'} if challenge else None    # no dialog over the web UI
     message = translate(exc, request.headers.get("accept-language"))
     return JSONResponse({"error": message}, status_code=exc.status, headers=headers)
 
 
-MODULES = (servers, users, logs, slices, snapshots, reference, exports, precords, tasks, alarms, ptz, monitoring,
-           exturls, scenarios, maps, devices, metadata, mosaics,
-           screens, screen_view, folders, sort_criteria, push, cameras)
+MODULES = (servers, users, user_admin, logs, slices, snapshots, reference, exports, precords, tasks, alarms, ptz,
+           monitoring, exturls, scenarios, maps, devices, metadata, mosaics,
+           screens, screen_view, folders, sort_criteria, playback_http, timeline, push, source_check, camera_patch,
+           cameras)
 """Adapters in matching order: fixed paths such as /cameras/connections must come before
 /cameras/{camera_id}, so `cameras` stays last."""
 

@@ -1,5 +1,6 @@
 """Alarms: `GET /cameras/alarms` and `GET /cameras/:id/alarms` (`q`, `from`, `to`, `limit`,
-`offset`, newest first, `Link: rel="next"`), `GET /cameras/alarms/trigger?cameraId=&type=` and
+`offset`, newest first, `Link: rel="next"`; extension: `kind` and `state` filters, `kind` and `endTime`
+fields), `GET /cameras/alarms/trigger?cameraId=&type=` and
 `/untrigger?cameraId=` (200, empty `text/html`), and `GET /cameras/alarms/:id.jpg?w=&h=` (no
 authentication, as documented).
 
@@ -15,13 +16,16 @@ from camvault.api.camtrace.cameras import parse_camera_id
 from camvault.api.camtrace.paging import parse_paging, set_next_link
 from camvault.api.camtrace.responses import json_answer
 from camvault.api.deps import ServicesDep
-from camvault.core.alarms import Alarm, AlarmFilter
+from camvault.core.alarms import MOTION, TRIGGER, Alarm, AlarmFilter
 from camvault.core.errors import BadRequest, NotFound
 from camvault.core.timefmt import format_iso_s, parse_iso_ms
 
 router = APIRouter()
 
 THUMBNAIL_PX = 50
+KINDS = {MOTION: MOTION, TRIGGER: TRIGGER}
+STATES = {"active": True, "ended": False}
+"""The `state` filter (extension): alarms that have not ended, or ended ones."""
 
 
 def alarm_json(alarm: Alarm) -> dict:
@@ -29,7 +33,8 @@ def alarm_json(alarm: Alarm) -> dict:
     return {"id": alarm.id, "time": format_iso_s(alarm.time_ms),
             "recordTime": format_iso_s(alarm.record_ms) if alarm.record_ms is not None else None,
             "cameraId": alarm.camera_id, "description": alarm.description, "snapshot": picture,
-            "thumbnail": f"{picture}?w={THUMBNAIL_PX}&h={THUMBNAIL_PX}"}
+            "thumbnail": f"{picture}?w={THUMBNAIL_PX}&h={THUMBNAIL_PX}",
+            "kind": alarm.kind, "endTime": format_iso_s(alarm.end_ms) if alarm.end_ms is not None else None}
 
 
 def _required_camera_ids(request: Request) -> list[int]:
@@ -46,6 +51,17 @@ def _date(request: Request, name: str) -> int | None:
     return parse_iso_ms(raw, field=name) if raw else None
 
 
+def _choice(request: Request, name: str, values: dict):
+    """The value `values` maps the argument to; None when absent or empty; 400 for anything else."""
+    raw = request.query_params.get(name)
+    if not raw:
+        return None
+    if raw not in values:
+        raise BadRequest(f"Invalid field '{name}': expected one of {', '.join(values)}", key="invalid_field",
+                         field=name)
+    return values[raw]
+
+
 def _size(request: Request, name: str) -> int | None:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
@@ -59,7 +75,8 @@ def _list(request: Request, response: Response, services: ServicesDep, user,
           camera_ids: list[int] | None) -> Response:
     paging = parse_paging(request)
     where = AlarmFilter(camera_ids, _date(request, "from"), _date(request, "to"),
-                        request.query_params.get("q") or None)
+                        request.query_params.get("q") or None, _choice(request, "kind", KINDS),
+                        _choice(request, "state", STATES))
     page = services.alarms.list_for(user, where, limit=paging.limit, offset=paging.offset)
     set_next_link(request, response, paging, page.has_more)
     return json_answer({"alarms": [alarm_json(a) for a in page.items]}, response)

@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.requests import HTTPConnection
 
-from camvault.api.auth import BasicAuth, QueryPasswordAuth, authenticate
+from camvault.api.auth import BasicAuth, QueryPasswordAuth, SessionCookieAuth, authenticate
 from camvault.api.deps import get_services
 from camvault.core.errors import Unauthorized
 from camvault.core.model import User
@@ -50,7 +50,8 @@ class WsseQueryAuth:
 
 
 SCHEMES = (BasicAuth(), WsseHeaderAuth(), WsseQueryAuth(),
-           QueryPasswordAuth("_username", "_password", defer_if=("_nonce", "_created_at")))
+           QueryPasswordAuth("_username", "_password", defer_if=("_nonce", "_created_at")), SessionCookieAuth())
+"""The web UI's session cookie comes last: credentials a request carries itself win."""
 
 
 def client_ip(request: HTTPConnection) -> str:

@@ -9,16 +9,17 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from camvault.api.auth import BasicAuth, authenticate
+from camvault.api.auth import BasicAuth, SESSION_COOKIE, SessionCookieAuth, authenticate
 from camvault.api.deps import get_services
 from camvault.core.model import User
 
-SCHEMES = (BasicAuth(),)
+SCHEMES = (BasicAuth(), SessionCookieAuth())
+"""The web UI's session cookie (docs/ref/web.md) too, after Basic."""
 
 
 def oak_user(request: Request) -> User:
     services = get_services(request)
-    if "authorization" not in request.headers:
+    if "authorization" not in request.headers and SESSION_COOKIE not in request.cookies:
         anonymous = services.sensors.anonymous_user()
         if anonymous is not None:
             return anonymous

@@ -1,0 +1,27 @@
+"""Messages of the web UI's sessions (api/session.py, api/auth.py SessionCookieAuth, services/sessions.py)."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "session_invalid": {"fr": "Session invalide : reconnectez-vous", "de": "Ungültige Sitzung: bitte neu anmelden",
+                        "es": "Sesión no válida: vuelva a iniciar sesión",
+                        "it": "Sessione non valida: accedi di nuovo", "nl": "Ongeldige sessie: meld u opnieuw aan"},
+    "session_expired": {"fr": "Votre session a expiré : reconnectez-vous",
+                        "de": "Ihre Sitzung ist abgelaufen: bitte neu anmelden",
+                        "es": "Su sesión ha caducado: vuelva a iniciar sesión",
+                        "it": "La sessione è scaduta: accedi di nuovo",
+                        "nl": "Uw sessie is verlopen: meld u opnieuw aan"},
+    "session_cross_site": {"fr": "Un cookie de session n'est pas accepté depuis un autre site",
+                           "de": "Ein Sitzungs-Cookie wird von einer anderen Website nicht akzeptiert",
+                           "es": "No se acepta una cookie de sesión desde otro sitio",
+                           "it": "Un cookie di sessione non è accettato da un altro sito",
+                           "nl": "Een sessiecookie wordt niet geaccepteerd vanaf een andere site"},
+    "session_csrf_header": {"fr": "Une modification avec un cookie de session exige l'en-tête X-Requested-With",
+                            "de": "Eine Änderung mit Sitzungs-Cookie erfordert den Header X-Requested-With",
+                            "es": "Un cambio con una cookie de sesión requiere la cabecera X-Requested-With",
+                            "it": "Una modifica con un cookie di sessione richiede l'intestazione X-Requested-With",
+                            "nl": "Een wijziging met een sessiecookie vereist de header X-Requested-With"},
+    "session_body": {"fr": "Envoyez les identifiants en JSON : {{\"name\": ..., \"password\": ...}}",
+                     "de": "Senden Sie die Zugangsdaten als JSON: {{\"name\": ..., \"password\": ...}}",
+                     "es": "Envíe las credenciales en JSON: {{\"name\": ..., \"password\": ...}}",
+                     "it": "Inviare le credenziali in JSON: {{\"name\": ..., \"password\": ...}}",
+                     "nl": "Stuur de inloggegevens als JSON: {{\"name\": ..., \"password\": ...}}"},
+}
