@@ -129,6 +129,14 @@ def test_the_timeline_plays_two_cameras_in_sync(server):
             assert page.inner_text("#tl-play") == "Play"
             page.wait_for_function("[...document.querySelectorAll('#tl-videos video')].every((v) => v.paused)")
 
+            # the span shown is the export range: "Export view" opens the exports page prefilled
+            shown = page.evaluate("(() => { const u = new URLSearchParams(document.querySelector('#tl-export')"
+                                  ".getAttribute('href').split('?')[1]); return [u.get('cameras'), "
+                                  "Number(u.get('from')), Number(u.get('to'))]; })()")
+            assert shown[0] == "1,2" and 100_000 <= shown[2] - shown[1] <= 130_000, shown     # the ~1.9 minutes shown
+            page.click("#tl-export")
+            page.wait_for_function("location.hash.startsWith('#/exports?cameras=1,2&from=')")
+
             spring = page.evaluate(TICKS, [1711843200000, 4 * 3_600_000, 3_600_000])   # 2024-03-31 00:00Z
             assert [label[:5] for _, label in spring] == ["01:00", "03:00", "04:00", "05:00", "06:00"]
             assert {b - a for (a, _), (b, _) in zip(spring, spring[1:])} == {3_600_000}

@@ -77,7 +77,9 @@ function toolbar(cameras, chosen, actions) {
       button("tl-zoom-out", "−", "Zoom out", () => actions.zoom(2)),
       button("tl-zoom-in", "+", "Zoom in", () => actions.zoom(0.5)),
       button("tl-later", "▶", "Later", () => actions.pan(0.5)),
-      button("tl-now", "Now", "Show now", actions.now)),
+      button("tl-now", "Now", "Show now", actions.now),
+      h("a.button", { id: "tl-export", href: "#/exports", title: "Export the cameras and the time span shown" },
+        "Export view")),
     h("output", { id: "tl-span", "aria-live": "polite" }));
 }
 
@@ -105,6 +107,8 @@ export function timelinePage(root, params) {
     const lanes = s.cameras.filter((c) => s.chosen.includes(c.id)).map((c) => laneRow(s.view, c, s.data.get(c.id)));
     rows.replaceChildren(h("div.tl-row.tl-axis-row", {}, h("span.tl-label"), axis(s.view, widthPx())), ...lanes);
     root.querySelector("#tl-span").textContent = spanText(s.view.spanMs);
+    root.querySelector("#tl-export").href = `#/exports?cameras=${s.chosen.join(",")}`
+      + `&from=${Math.round(s.view.startMs)}&to=${Math.round(s.view.startMs + s.view.spanMs)}`;
     moveHead();
   };
   const moveHead = () => {
