@@ -141,6 +141,10 @@ def test_alarms_and_exports_pages(server):
             box = page.locator(row(1)).bounding_box()
             assert box["width"] <= 390
             page.screenshot(path=str(SCREENSHOTS / "web-alarms-phone.png"))
+            assert page.locator("#nav-exports").count() == 0                   # a consult user cannot export
+            page.goto(f"{server.url}/#/exports")
+            page.wait_for_selector("#export-status")
+            assert "Admin or Protection" in page.inner_text("#export-status")   # and no 403 in the console
             page.close()
         finally:
             browser.close()

@@ -21,6 +21,7 @@ const ROUTES = [
 ];
 
 const ctx = { user: null };
+const EXPORTERS = ["admin", "protection"];          // profiles the CamTrace exports API serves
 let cleanup = null;
 
 function resolve(hash) {
@@ -40,7 +41,7 @@ function header() {
     h("nav", { "aria-label": "Pages" }, h("a", { href: "#/live", id: "nav-live" }, "Live"),
       h("a", { href: "#/timeline", id: "nav-timeline" }, "Timeline"),
       h("a", { href: "#/alarms", id: "nav-alarms" }, "Alarms"),
-      h("a", { href: "#/exports", id: "nav-exports" }, "Exports"),
+      EXPORTERS.includes(ctx.user.profile) ? h("a", { href: "#/exports", id: "nav-exports" }, "Exports") : null,
       ctx.user.profile === "admin" ? h("a", { href: "#/admin", id: "nav-admin" }, "Admin") : null),
     h("span.spacer"),
     h("span.who", { id: "who" }, `${ctx.user.name} (${ctx.user.profile})`),

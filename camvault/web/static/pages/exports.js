@@ -94,7 +94,12 @@ function precordItem(p, name) {
     p.comment ? ` · ${p.comment}` : "");
 }
 
-export function exportsPage(root, params) {
+export function exportsPage(root, params, ctx) {
+  if (!["admin", "protection"].includes(ctx?.user?.profile)) {     // the exports API would answer 403
+    root.replaceChildren(h("h1", {}, "Exports"),
+      h("p.note", { id: "export-status" }, "Exports need the Admin or Protection profile."));
+    return null;
+  }
   let alive = true;
   let timer = null;
   const names = new Map();
