@@ -1,4 +1,5 @@
-"""Shared fixtures: one fresh database per test, on SQLite and on a throwaway PostgreSQL server.
+"""Shared fixtures: one fresh database per test, on SQLite and on a throwaway PostgreSQL server, and an
+open `Store` on it.
 
 Each backend's schema is migrated once per session into a template (a SQLite file, a PostgreSQL
 template database); every test gets its own copy, so tests start from the newest schema quickly.
@@ -11,6 +12,7 @@ import shutil
 import pytest
 
 from camvault.store.db import make_engine, migrate
+from camvault.store.store import Store
 from tests.support.pg import PostgresServer
 
 
@@ -53,3 +55,12 @@ def database_url(request, tmp_path):
     name = server.create_database(template=request.getfixturevalue("postgres_template"))
     yield server.url(name)
     server.drop_database(name)
+
+
+@pytest.fixture
+def store(database_url, tmp_path):
+    """An open `Store` on a fresh database (both backends) with its media under tmp_path/data."""
+    s = Store(database_url, tmp_path / "data")
+    s.open()
+    yield s
+    s.close()

@@ -11,19 +11,10 @@ from camvault.core.clock import FakeClock
 from camvault.core.errors import BadRequest, Forbidden, NotFound
 from camvault.core.model import Profile, User
 from camvault.services.commands import CommandService
-from camvault.store.store import Store
 from tests.support.http_hits import HitServer, refused_url
 
 ADMIN = User(1, "admin", Profile.ADMIN)
 CARL = User(2, "carl", Profile.CONSULT)
-
-
-@pytest.fixture
-def store(database_url, tmp_path):
-    s = Store(database_url, tmp_path / "data")
-    s.open()
-    yield s
-    s.close()
 
 
 @pytest.fixture

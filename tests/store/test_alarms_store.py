@@ -2,21 +2,10 @@
 first, filters by camera, time and description text (special characters taken literally),
 paging, record/end updates; settings round-trip and go with their camera."""
 
-import pytest
-
 from camvault.core.alarms import Alarm, CameraAlarmSettings
 from camvault.core.model import Camera, Stream
 from camvault.core.motion import MotionSettings, MotionZone
 from camvault.core.alarms import AlarmFilter
-from camvault.store.store import Store
-
-
-@pytest.fixture
-def store(database_url, tmp_path):
-    s = Store(database_url, tmp_path / "data")
-    s.open()
-    yield s
-    s.close()
 
 
 def add(store, cam, time_ms, description="MOTION Alarm", kind="motion"):

@@ -9,18 +9,9 @@ from camvault.core import bandit as rules
 from camvault.core.alarms import Alarm
 from camvault.core.model import Camera, Slice, Snapshot
 from camvault.store.bandit import BanditQueries
-from camvault.store.store import Store
 
 T0 = 1_700_000_000_000
 OPEN_MS = rules.OPEN_ALARM_BURST_MS
-
-
-@pytest.fixture
-def store(database_url, tmp_path):
-    s = Store(database_url, tmp_path / "data")
-    s.open()
-    yield s
-    s.close()
 
 
 def sl(cam, start, stop, kind="r", stream=1, size=1000):

@@ -4,15 +4,6 @@ import pytest
 
 from camvault.core.exports import Export, ProtectedRange
 from camvault.core.model import Profile, Slice
-from camvault.store.store import Store
-
-
-@pytest.fixture
-def store(database_url, tmp_path):
-    s = Store(database_url, tmp_path / "data")
-    s.open()
-    yield s
-    s.close()
 
 
 def export(cam, from_ms, to_ms, state="done"):

@@ -3,7 +3,6 @@ camera rows and the state-request queue, with their cascades."""
 
 from __future__ import annotations
 
-import pytest
 
 from camvault.core.fleet import (
     FleetCamera,
@@ -14,14 +13,6 @@ from camvault.core.fleet import (
 )
 from camvault.core.model import Camera, Profile
 from camvault.store.store import Store
-
-
-@pytest.fixture
-def store(database_url, tmp_path):
-    s = Store(database_url, tmp_path / "data")
-    s.open()
-    yield s
-    s.close()
 
 
 def _camera(store: Store, cam_id: int) -> None:

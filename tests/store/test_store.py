@@ -5,16 +5,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from camvault.core.model import Camera, CameraRight, ConnectionEvent, Profile, Slice, Stream
-from camvault.store.store import Store
 from camvault.store.tables import metadata
-
-
-@pytest.fixture
-def store(database_url, tmp_path):
-    s = Store(database_url, tmp_path / "data")
-    s.open()
-    yield s
-    s.close()
 
 
 def camera(cam_id, name="Cam", streams=1):

@@ -1,21 +1,10 @@
 """Timeline queries on a real database (SQLite and PostgreSQL): the window's slices, alarms and
 protected records of the asked cameras only, in index order."""
 
-import pytest
-
 from camvault.core.alarms import Alarm
 from camvault.core.exports import ProtectedRange
 from camvault.core.model import Slice
-from camvault.store.store import Store
 from camvault.store.timeline import TimelineQueries
-
-
-@pytest.fixture
-def store(database_url, tmp_path):
-    s = Store(database_url, tmp_path / "data")
-    s.open()
-    yield s
-    s.close()
 
 
 def sl(cam, start, stop, kind="r", stream=1):
