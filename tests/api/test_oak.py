@@ -71,7 +71,7 @@ def test_devices_list_every_visible_camera_with_its_mxid(http):
     rig = devices[0]
     assert rig == {"mxid": RIG_SERIAL, "name": "Rig", "camera_name": "camvault synthetic stereo",
                    "platform": "X_LINK_MYRIAD_X", "protocol": "X_LINK_IPC", "state": "X_LINK_UNBOOTED",
-                   "status": "X_LINK_COMMUNICATION_NOT_OPEN"}
+                   "status": "X_LINK_COMMUNICATION_NOT_OPEN", "camvault_camera_id": 1}
     assert devices[1]["platform"] == "X_LINK_ANY_PLATFORM" and devices[2]["protocol"] == "X_LINK_TCP_IP"
     assert get(http, f"/cameras/{odd}/").json() == devices[1]
     assert [d["mxid"] for d in get(http, "/cameras/", auth=VERA).json()] == [RIG_SERIAL, odd]

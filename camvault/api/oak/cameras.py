@@ -1,5 +1,6 @@
 """OAK cameras: `GET /cameras/` and `GET /cameras/{mxid}/` (DeviceInfo). Every camvault camera the
-user may see is a device; the XLink vocabulary is derived from its live state (docs/ref/oak.md)."""
+user may see is a device; the XLink vocabulary is derived from its live state (docs/ref/oak.md).
+`camvault_camera_id` (an extension field) names the camera in the other dialects."""
 
 from __future__ import annotations
 
@@ -39,4 +40,5 @@ def device_json(device: Device) -> dict:
     return {"mxid": device.mxid, "name": camera.name, "camera_name": camera.model or default_model,
             "platform": "X_LINK_MYRIAD_X" if device.stereo else "X_LINK_ANY_PLATFORM",
             "protocol": "X_LINK_TCP_IP" if scheme in ("rtsp", "rtsps") else "X_LINK_IPC",
-            "state": "X_LINK_BOOTED" if device.delivering else "X_LINK_UNBOOTED", "status": status}
+            "state": "X_LINK_BOOTED" if device.delivering else "X_LINK_UNBOOTED", "status": status,
+            "camvault_camera_id": camera.id}

@@ -71,7 +71,7 @@ function slider(name, min, max, value, onchange) {
 }
 
 async function sensorControls(camera, panel) {
-  const devices = (await api("/oak/cameras/")).filter((d) => d.name === camera.name);
+  const devices = (await api("/oak/cameras/")).filter((d) => d.camvault_camera_id === camera.id);
   if (devices.length !== 1) { panel.remove(); return; }
   const base = `/oak/cameras/${devices[0].mxid}/streams/`;
   const sensors = (await api(base)).filter((s) => s.active);
