@@ -20,7 +20,7 @@ from camvault.services.bandit import BanditService
 from camvault.services.cameras import CameraService, CameraSpec
 from camvault.services.commands import CommandService
 from camvault.services.events import EventBus
-from camvault.services.export_jobs import ExportRunner, ExportWorker
+from camvault.services.export_jobs import ExportRunner
 from camvault.services.fleet_api import FleetServices
 from camvault.services.exports import ExportService
 from camvault.services.folders import FolderService
@@ -36,6 +36,7 @@ from camvault.services.playback_http import RecordedMp4Service
 from camvault.services.protection import ProtectionService
 from camvault.services.ptz import PtzService, onvif_settings
 from camvault.services.recordings import RecordingService, RetentionWorker
+from camvault.services.runner import QueueWorker
 from camvault.services.scenario_actions import ScenarioActions
 from camvault.services.scenarios import ScenarioService
 from camvault.services.screens import ScreenService, ScreenSpec
@@ -99,7 +100,7 @@ class Camvault:
         volumes = ExportVolumes.build(config.storage.data_dir, config.storage.export_dirs)
         self.export_runner = ExportRunner(self.store, volumes, self.tasks)
         self.exports = ExportService(self.store, volumes, self.cameras, self.tasks, self.export_runner, self.clock)
-        self.export_worker = ExportWorker(self.export_runner)
+        self.export_worker = QueueWorker(self.export_runner, "exports")
         self.recordings.hooks.before_index.append(self.protection.mark)
         self.recordings.hooks.keep.append(self.export_runner.pinned_slice_ids)
         self.recordings.hooks.after_prune.append(self.tasks.note_purge)

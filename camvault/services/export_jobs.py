@@ -5,7 +5,7 @@ A job lists the slices of the export's range, joins them by stream copy into one
 publishes it (`<name>.part` renamed once complete). Progress goes to the export (`p100`) and its
 task: 0-90 % while joining, 90-99 % while packing, 100 % once published.
 
-Threads: `ExportWorker` runs jobs one at a time on its own thread; `submit`, `cancel` and
+Threads: a `QueueWorker` (services/runner.py) runs jobs one at a time on its own thread; `submit`, `cancel` and
 `pinned_slice_ids` may be called from any thread. From `submit` until its job ends, an export's
 slices are pinned: retention asks `pinned_slice_ids` and skips them (DESIGN rule 3).
 """
@@ -179,28 +179,3 @@ class ExportRunner:
     def _is_cancelled(self, export_id: int) -> bool:
         with self._lock:
             return export_id in self._cancelled
-
-
-class ExportWorker:
-    """Runs queued export jobs one at a time until stopped; a job running at stop ends as failed."""
-
-    def __init__(self, runner: ExportRunner, poll_s: float = 0.5) -> None:
-        self._runner = runner
-        self._poll_s = poll_s
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self.run, name="exports", daemon=True)
-        self._thread.start()
-
-    def run(self) -> None:
-        while not self._stop.is_set():
-            self._runner.run_next(self._stop, self._poll_s)
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._runner.wake()
-        if self._thread is not None:
-            self._thread.join(30)

@@ -1,5 +1,6 @@
-"""A small pool of worker threads owned by one service, for work a request or an event handler must
-not wait for (running a command's URLs, a scenario's actions).
+"""Background threads owned by one service: `BackgroundRunner`, a small pool for work a request or an
+event handler must not wait for (running a command's URLs, a scenario's actions); `QueueWorker`, one
+thread running a job queue's jobs one at a time (CamTrace and VDG exports).
 
 The constructor has no side effects; `start()` makes the threads, `stop()` drops the jobs not
 started yet, sets `stopping` (long waits inside a job should use `stopping.wait(s)` so they end at
@@ -13,6 +14,7 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Protocol
 
 log = logging.getLogger(__name__)
 
@@ -78,3 +80,44 @@ class BackgroundRunner:
         with self._idle:
             self._pending -= 1
             self._idle.notify_all()
+
+
+class JobQueue(Protocol):
+    def run_next(self, stop: threading.Event, poll_s: float) -> object:
+        """Run the next queued job, or wait for one at most `poll_s`."""
+        ...
+
+    def wake(self) -> None:
+        """End a `run_next` wait now (a job was queued, or the worker stops)."""
+        ...
+
+
+class QueueWorker:
+    """Runs `queue`'s jobs one at a time on its own thread until stopped; `before_start` runs first
+    (e.g. cleaning what a crash left)."""
+
+    def __init__(self, queue: JobQueue, name: str, *, poll_s: float = 0.5,
+                 before_start: Callable[[], None] | None = None) -> None:
+        self._queue = queue
+        self._name = name
+        self._poll_s = poll_s
+        self._before_start = before_start
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._stop.clear()
+        if self._before_start is not None:
+            self._before_start()
+        self._thread = threading.Thread(target=self.run, name=self._name, daemon=True)
+        self._thread.start()
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            self._queue.run_next(self._stop, self._poll_s)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._queue.wake()
+        if self._thread is not None:
+            self._thread.join(30)

@@ -30,7 +30,8 @@ from camvault.core.vdg import (
     VdgError,
     format_timestamp,
 )
-from camvault.services.vdg_jobs import VdgExportWorker, VdgJobRunner, device_slices
+from camvault.services.runner import QueueWorker
+from camvault.services.vdg_jobs import VdgJobRunner, device_slices
 from camvault.services.vdg_sessions import DeviceJob, ExportStatus, VdgSessions
 from camvault.store.store import Store
 from camvault.store.vdg_targets import ExportTargets, free_bytes
@@ -59,7 +60,7 @@ class VdgExportService:
         self._licensed = licensed
         self.sessions = VdgSessions(clock, settings.session_idle_s)
         self.runner = VdgJobRunner(store, self.sessions, targets, settings.work_dir)
-        self.worker = VdgExportWorker(self.runner)
+        self.worker = QueueWorker(self.runner, "vdg-exports", before_start=self.runner.clean_work)
 
     def check_licence(self) -> None:
         if not self._licensed():

@@ -11,7 +11,7 @@ chunk, and every file it wrote (partial or finished) is removed. A node stop fai
 export (its partial file removed). From `submit` until its job ends, an export's slices are
 pinned: retention asks `pinned_slice_ids` and skips them (DESIGN rule 3).
 
-Threads: `VdgExportWorker` runs jobs one at a time on its own thread; `submit`, `pinned_slice_ids`
+Threads: a `QueueWorker` (services/runner.py) runs jobs one at a time on its own thread; `submit`, `pinned_slice_ids`
 may be called from any thread; progress is written under the sessions' lock.
 """
 
@@ -182,29 +182,3 @@ def _wait(delay_s: float, *events: threading.Event) -> bool:
             return False
         events[0].wait(min(left_s, WAIT_STEP_S))
     return True
-
-
-class VdgExportWorker:
-    """Runs queued VDG exports one at a time until stopped."""
-
-    def __init__(self, runner: VdgJobRunner, poll_s: float = 0.5) -> None:
-        self._runner = runner
-        self._poll_s = poll_s
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        self._stop.clear()
-        self._runner.clean_work()
-        self._thread = threading.Thread(target=self.run, name="vdg-exports", daemon=True)
-        self._thread.start()
-
-    def run(self) -> None:
-        while not self._stop.is_set():
-            self._runner.run_next(self._stop, self._poll_s)
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._runner.wake()
-        if self._thread is not None:
-            self._thread.join(30)

@@ -10,10 +10,11 @@ import pytest
 from camvault.core.clock import SystemClock
 from camvault.core.model import Camera, Profile, Stream
 from camvault.services.cameras import CameraService
-from camvault.services.export_jobs import ExportRunner, ExportWorker
+from camvault.services.export_jobs import ExportRunner
 from camvault.services.exports import ExportRequest, ExportService
 from camvault.services.ingest import IngestService
 from camvault.services.recordings import RecordingService
+from camvault.services.runner import QueueWorker
 from camvault.services.tasks import ProgressReporter, TaskService
 from camvault.store.export_volumes import ExportVolumes
 from camvault.store.store import Store
@@ -59,7 +60,7 @@ class Parts:
         self.exports = ExportService(self.store, volumes, CameraService(self.store, ingest, clock), self.tasks,
                                      self.runner, clock)
         self.recordings.hooks.keep.append(self.runner.pinned_slice_ids)
-        self.worker = ExportWorker(self.runner, poll_s=0.05)
+        self.worker = QueueWorker(self.runner, "exports", poll_s=0.05)
         self.volume_dir = tmp_path / "data" / "exports"
 
     def record(self):
