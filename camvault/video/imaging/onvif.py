@@ -25,6 +25,7 @@ from typing import Any
 from camvault.core.sensors import SensorControl
 from camvault.video.imaging import ImagingError
 from camvault.video.imaging.mapping import NO_IMAGING_SETTING, plan_imaging
+from camvault.video.onvif_common import close_camera, reason, settle_connecting
 from camvault.video.ptz.onvif import AsyncLoopWorker, OnvifSettings
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,7 @@ class OnvifImaging:
                 await self._disconnect()
                 if isinstance(exc, ImagingError):
                     raise
-                raise ImagingError(f"ONVIF imaging on {self._where} failed: {_reason(exc)}") from exc
+                raise ImagingError(f"ONVIF imaging on {self._where} failed: {reason(exc)}") from exc
 
     async def _write(self, device: _Device, control: SensorControl, changed: frozenset[str]) -> frozenset[str]:
         source = {"VideoSourceToken": device.source_token}
@@ -117,7 +118,7 @@ class OnvifImaging:
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            raise ImagingError(f"ONVIF {operation} on {self._where} failed: {_reason(exc)}") from exc
+            raise ImagingError(f"ONVIF {operation} on {self._where} failed: {reason(exc)}") from exc
 
     # --- connection (loop thread) -----------------------------------------------------------------
     async def _session(self) -> _Device:
@@ -134,7 +135,7 @@ class OnvifImaging:
     def _connect_done(self, task: asyncio.Future) -> None:
         self._connecting = None
         if not task.cancelled() and task.exception() is not None:   # retrieved: the waiting callers report it
-            log.debug("ONVIF imaging on %s: connection failed: %s", self._where, _reason(task.exception()))
+            log.debug("ONVIF imaging on %s: connection failed: %s", self._where, reason(task.exception()))
 
     async def _connect(self) -> _Device:
         from onvif import ONVIFCamera  # imported on first use, as in video/ptz/onvif.py
@@ -148,7 +149,7 @@ class OnvifImaging:
             options = _plain(await self._call(imaging, "GetOptions", {"VideoSourceToken": source}))
             move_options = await self._move_options(imaging, source, options)
         except BaseException:
-            await _close(camera, self._where)
+            await close_camera(camera, self._where)
             raise
         self._camera, self._device = camera, _Device(imaging, source, options, move_options)
         log.info("ONVIF imaging on %s: connected, video source %s", self._where, source)
@@ -175,30 +176,24 @@ class OnvifImaging:
         except ImagingError as exc:
             if not _is_fault(exc.__cause__):
                 raise
-            log.info("ONVIF imaging on %s: no focus move options (%s)", self._where, _reason(exc.__cause__))
+            log.info("ONVIF imaging on %s: no focus move options (%s)", self._where, reason(exc.__cause__))
             return None
 
     async def _disconnect(self) -> None:
         camera, self._camera, self._device = self._camera, None, None
         if camera is not None:
-            await _close(camera, self._where)
+            await close_camera(camera, self._where)
 
     async def _shutdown(self) -> None:
-        task = self._connecting
-        if task is not None:
-            try:
-                await asyncio.wait_for(asyncio.shield(task), self.settings.timeout_s)
-            except (Exception, asyncio.TimeoutError):  # its failure was reported to its callers
-                pass
-            if not task.done():
-                log.warning("ONVIF imaging on %s: abandoning a connection still being made", self._where)
-                task.cancel()
+        await settle_connecting(self._connecting, self.settings.timeout_s, self._where)
         await self._disconnect()
 
 
 def _plain(value: Any) -> dict[str, Any]:
     """A zeep answer as plain dicts and lists (what `plan_imaging` reads, and zeep takes back)."""
-    from zeep.helpers import serialize_object  # zeep comes with onvif-zeep-async, loaded by then
+    from zeep.helpers import (
+        serialize_object,  # zeep comes with onvif-zeep-async, loaded by then
+    )
 
     return serialize_object(value, dict) or {}
 
@@ -212,15 +207,3 @@ def _is_fault(exc: BaseException | None) -> bool:
             return True
         exc = exc.__cause__
     return False
-
-
-async def _close(camera: Any, where: str) -> None:
-    try:
-        await camera.close()
-    except Exception as exc:  # closing must not hide the error that led here
-        log.warning("ONVIF imaging on %s: closing failed: %s", where, _reason(exc))
-
-
-def _reason(exc: BaseException | None) -> str:
-    text = str(exc) or type(exc).__name__
-    return text.splitlines()[0][:300]

@@ -33,6 +33,7 @@ from camvault.core.ptz import (
     PtzPosition,
     PtzVelocity,
 )
+from camvault.video.onvif_common import close_camera, reason, settle_connecting
 from camvault.video.ptz.base import PtzDeviceError
 
 log = logging.getLogger(__name__)
@@ -187,7 +188,7 @@ class OnvifPtz:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # the library raises zeep, aiohttp, ONVIF and OS errors alike
-                raise PtzDeviceError(f"ONVIF {operation} on {self._where} failed: {_reason(exc)}") from exc
+                raise PtzDeviceError(f"ONVIF {operation} on {self._where} failed: {reason(exc)}") from exc
             try:
                 return await getattr(ptz, operation)(params(token))
             except asyncio.CancelledError:
@@ -195,7 +196,7 @@ class OnvifPtz:
                 raise
             except Exception as exc:
                 await self._disconnect()
-                raise PtzDeviceError(f"ONVIF {operation} on {self._where} failed: {_reason(exc)}") from exc
+                raise PtzDeviceError(f"ONVIF {operation} on {self._where} failed: {reason(exc)}") from exc
 
         budget_s = self.settings.timeout_s + (0 if self._ptz is not None else self.settings.connect_timeout_s)
         try:
@@ -215,7 +216,7 @@ class OnvifPtz:
     def _connect_done(self, task: asyncio.Future) -> None:
         self._connecting = None
         if not task.cancelled() and task.exception() is not None:   # retrieved: the waiting callers report it
-            log.debug("ONVIF %s: connection failed: %s", self._where, _reason(task.exception()))
+            log.debug("ONVIF %s: connection failed: %s", self._where, reason(task.exception()))
 
     async def _connect(self) -> tuple[Any, str]:
         from onvif import ONVIFCamera  # imported on first use, see the module docstring
@@ -232,7 +233,7 @@ class OnvifPtz:
                 token = profiles[0].token
             ptz = await camera.create_ptz_service()
         except BaseException:
-            await _close(camera, self._where)
+            await close_camera(camera, self._where)
             raise
         self._camera, self._ptz, self._token = camera, ptz, token
         log.info("ONVIF %s: connected, PTZ on profile %s", self._where, token)
@@ -241,32 +242,12 @@ class OnvifPtz:
     async def _disconnect(self) -> None:
         camera, self._camera, self._ptz, self._token = self._camera, None, None, None
         if camera is not None:
-            await _close(camera, self._where)
+            await close_camera(camera, self._where)
 
     async def _shutdown(self) -> None:
-        task = self._connecting
-        if task is not None:
-            try:
-                await asyncio.wait_for(asyncio.shield(task), self.settings.timeout_s)
-            except (Exception, asyncio.TimeoutError):  # its failure was reported to its callers
-                pass
-            if not task.done():
-                log.warning("ONVIF %s: abandoning a connection still being made", self._where)
-                task.cancel()
+        await settle_connecting(self._connecting, self.settings.timeout_s, self._where)
         await self._disconnect()
-
-
-async def _close(camera: Any, where: str) -> None:
-    try:
-        await camera.close()
-    except Exception as exc:  # closing must not hide the error that led here
-        log.warning("ONVIF %s: closing failed: %s", where, _reason(exc))
 
 
 def _vector(value: PtzPosition | PtzVelocity) -> dict:
     return {"PanTilt": {"x": float(value.pan), "y": float(value.tilt)}, "Zoom": {"x": float(value.zoom)}}
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    return text.splitlines()[0][:300]
